@@ -1,0 +1,1 @@
+"""ASUPK: the annual cycle of teachers' continuing professional development, as a data pipeline."""

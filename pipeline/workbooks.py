@@ -1,0 +1,188 @@
+"""Writing workbooks and CSV files that are safe to open and byte-identical for the same content."""
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+# A fixed creation time keeps written workbooks byte-identical from run to run.
+FIXED_CREATED = dt.datetime(2026, 1, 1)
+
+# Text that a spreadsheet program could take for a formula or a command (OWASP: CSV injection).
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Phones and signed numbers begin with + or - legitimately and are harmless.
+HARMLESS_SIGNED = re.compile(r"^[+-][\d\s().,-]*$")
+
+
+def safe_text(value: str) -> str:
+    """The text with a leading apostrophe where a spreadsheet program could run it as a formula."""
+    if value and value.startswith(DANGEROUS_PREFIXES) and not HARMLESS_SIGNED.match(value):
+        return "'" + value
+    return value
+
+
+def display(value: object) -> object:
+    """A value as a person reads it in a report: dates as 15.10.2026, missing as empty."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()
+    return value
+
+
+@dataclass
+class SheetSpec:
+    """One sheet to write: a header row and data rows, with the decorations reports and templates need."""
+
+    name: str
+    header: list[str]
+    rows: list[list[object]] = field(default_factory=list)
+    widths: list[int] | None = None
+    hidden: bool = False
+    freeze_header: bool = True
+    autofilter: bool = True
+    title: str | None = None  # a line above the header (then the header is on row 2)
+    marks: dict[tuple[int, int], str] = field(default_factory=dict)  # (data row, col) -> "error"/"warning"
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (data row, col) -> comment text
+    # (first_col, last_col, list source) for drop-downs; the source is a sheet range like "='Списки'!$A$2:$A$9"
+    dropdowns: list[tuple[int, int, str]] = field(default_factory=list)
+    dropdown_rows: int = 1000
+    header_notes: dict[int, str] = field(default_factory=dict)  # col -> help text shown on the header cell
+    text_columns: set[int] = field(default_factory=set)  # columns formatted as text so "0012" stays
+
+
+def frame_to_sheet(
+    name: str, frame: pd.DataFrame, headers: dict[str, str] | None = None, **options
+) -> SheetSpec:
+    """A DataFrame as a sheet, with Russian headers from the map where given."""
+    headers = headers or {}
+    rows = [[display(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return SheetSpec(name=name, header=[headers.get(c, c) for c in frame.columns], rows=rows, **options)
+
+
+def write_workbook(path: Path, sheets: list[SheetSpec], *, title: str = "") -> Path:
+    """Write the sheets to an .xlsx file: text always as text, never a formula."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    workbook.set_properties({"created": FIXED_CREATED, "title": title, "author": "АСУПК"})
+    fmt = _Formats(workbook)
+    for spec in sheets:
+        _write_sheet(workbook, fmt, spec)
+    workbook.close()
+    return path
+
+
+class _Formats:
+    def __init__(self, workbook):
+        self.header = workbook.add_format(
+            {"bold": True, "bg_color": "#DDE7F3", "text_wrap": True, "valign": "top", "border": 1}
+        )
+        self.title = workbook.add_format({"bold": True, "font_size": 13})
+        self.text = workbook.add_format({"num_format": "@"})
+        self.error = workbook.add_format({"bg_color": "#F4B6B6", "num_format": "@"})
+        self.warning = workbook.add_format({"bg_color": "#FCE8B2", "num_format": "@"})
+        self.date = workbook.add_format({"num_format": "dd.mm.yyyy"})
+        self.date_error = workbook.add_format({"num_format": "dd.mm.yyyy", "bg_color": "#F4B6B6"})
+
+
+def _write_sheet(workbook, fmt: _Formats, spec: SheetSpec) -> None:
+    sheet = workbook.add_worksheet(spec.name[:31])
+    top = 0
+    if spec.title:
+        sheet.write_string(0, 0, safe_text(spec.title), fmt.title)
+        top = 1
+    for col, text in enumerate(spec.header):
+        sheet.write_string(top, col, safe_text(str(text)), fmt.header)
+        if col in spec.header_notes:
+            sheet.write_comment(top, col, spec.header_notes[col], {"x_scale": 2, "y_scale": 2})
+    for col in spec.text_columns:
+        sheet.set_column(col, col, None, fmt.text)
+    for r, row in enumerate(spec.rows):
+        for c, value in enumerate(row):
+            mark = spec.marks.get((r, c))
+            cell_format = fmt.error if mark == "error" else fmt.warning if mark == "warning" else None
+            if isinstance(value, (dt.date, pd.Timestamp)) and not pd.isna(value):
+                date_format = fmt.date_error if mark else fmt.date
+                sheet.write_datetime(top + 1 + r, c, pd.Timestamp(value).to_pydatetime(), date_format)
+            else:
+                _write_cell(sheet, top + 1 + r, c, value, cell_format)
+            if (r, c) in spec.notes:
+                sheet.write_comment(top + 1 + r, c, spec.notes[(r, c)], {"x_scale": 2.5, "y_scale": 2})
+    widths = spec.widths or _auto_widths(spec)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width, fmt.text if col in spec.text_columns else None)
+    for first, last, source in spec.dropdowns:
+        sheet.data_validation(
+            top + 1,
+            first,
+            top + spec.dropdown_rows,
+            last,
+            {
+                "validate": "list",
+                "source": source,
+                "error_type": "warning",
+                "error_title": "Значение не из списка",
+                "error_message": "Выберите значение из списка.",
+            },
+        )
+    if spec.freeze_header:
+        sheet.freeze_panes(top + 1, 0)
+    if spec.autofilter and spec.header:
+        sheet.autofilter(top, 0, top + max(len(spec.rows), 1), len(spec.header) - 1)
+    if spec.hidden:
+        sheet.hide()
+
+
+def _write_cell(sheet, row: int, col: int, value: object, cell_format) -> None:
+    value = display(value)
+    if value == "" or value is None:
+        if cell_format is not None:
+            sheet.write_blank(row, col, None, cell_format)
+        return
+    if isinstance(value, bool):
+        sheet.write_string(row, col, "да" if value else "нет", cell_format)
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, value, cell_format)
+    else:
+        sheet.write_string(row, col, safe_text(str(value)), cell_format)
+
+
+def _auto_widths(spec: SheetSpec) -> list[int]:
+    widths = []
+    for col, head in enumerate(spec.header):
+        longest = max(
+            [len(str(head)) * 0.8] + [len(str(row[col])) for row in spec.rows[:500] if col < len(row)]
+        )
+        widths.append(int(min(max(longest + 2, 8), 60)))
+    return widths
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    """A UTF-8 CSV with every text cell made safe to open in a spreadsheet program."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(frame.columns))
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([_csv_value(v) for v in row])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def _csv_value(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")  # open data takes ISO dates
+    return safe_text(str(value))

@@ -1,0 +1,1 @@
+"""Schemas: one pandera DataFrameModel per sheet kind, the closed value lists and the submission kinds."""
