@@ -191,8 +191,8 @@ class _Reader:
         if not isinstance(raw, dict):
             raise self.fail(key, "ожидается словарь с ключами code, name, kind, centre, lat, lon.")
         code = str(raw.get("code", ""))
-        if not re.fullmatch(r"\d{2}", code):
-            raise self.fail(f"{key}.code", f"код должен состоять из двух цифр, а не «{code}».")
+        if not re.fullmatch(r"\d{2,4}", code):
+            raise self.fail(f"{key}.code", f"код должен состоять из двух-четырёх цифр, а не «{code}».")
         kind = raw.get("kind")
         if kind not in MUNICIPALITY_KINDS:
             raise self.fail(f"{key}.kind", f"ожидается одно из: {', '.join(MUNICIPALITY_KINDS)}.")

@@ -8,7 +8,7 @@ from schemas.columns import column
 from schemas.common import Contact, ContactPerson, Model
 from schemas.lists import ORGANISATION_TYPES
 
-ORG_CODE_PATTERN = r"^\d{6}$"
+ORG_CODE_PATTERN = r"^\d{6,8}$"
 PROVIDER_CODE_PATTERN = r"^[A-ZА-ЯЁ0-9-]{2,12}$"
 
 
@@ -101,10 +101,10 @@ class OrganisationIdentity(Model):
 
     org_code: Series[str] = column(
         "Код ОО",
-        "Код образовательной организации: 6 цифр, первые две — код муниципального образования.",
+        "Код образовательной организации: код муниципального образования и четыре цифры, например 100012.",
         "code",
         aliases=("Код организации", "Код образовательной организации"),
-        example="010012",
+        example="100012",
         str_matches=ORG_CODE_PATTERN,
     )
     name: Series[str] = column(
