@@ -60,6 +60,11 @@ class SheetSpec:
     dropdown_rows: int = 1000
     header_notes: dict[int, str] = field(default_factory=dict)  # col -> help text shown on the header cell
     text_columns: set[int] = field(default_factory=set)  # columns formatted as text so "0012" stays
+    date_columns: set[int] = field(default_factory=set)  # columns formatted as dates, 15.10.2026
+    wrap_columns: set[int] = field(default_factory=set)  # columns whose long text wraps
+    intro: list[str] = field(default_factory=list)  # lines of text between the title and the header
+    # (first_col, last_col, xlsxwriter data_validation options) over the same rows as the drop-downs
+    validations: list[tuple[int, int, dict]] = field(default_factory=list)
 
 
 def frame_to_sheet(
@@ -93,6 +98,8 @@ class _Formats:
         self.error = workbook.add_format({"bg_color": "#F4B6B6", "num_format": "@"})
         self.warning = workbook.add_format({"bg_color": "#FCE8B2", "num_format": "@"})
         self.date = workbook.add_format({"num_format": "dd.mm.yyyy"})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.text_wrap = workbook.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
         self.date_error = workbook.add_format({"num_format": "dd.mm.yyyy", "bg_color": "#F4B6B6"})
 
 
@@ -102,6 +109,10 @@ def _write_sheet(workbook, fmt: _Formats, spec: SheetSpec) -> None:
     if spec.title:
         sheet.write_string(0, 0, safe_text(spec.title), fmt.title)
         top = 1
+    for line in spec.intro:
+        if line:
+            sheet.write_string(top, 0, safe_text(line))
+        top += 1
     for col, text in enumerate(spec.header):
         sheet.write_string(top, col, safe_text(str(text)), fmt.header)
         if col in spec.header_notes:
@@ -121,7 +132,7 @@ def _write_sheet(workbook, fmt: _Formats, spec: SheetSpec) -> None:
                 sheet.write_comment(top + 1 + r, c, spec.notes[(r, c)], {"x_scale": 2.5, "y_scale": 2})
     widths = spec.widths or _auto_widths(spec)
     for col, width in enumerate(widths):
-        sheet.set_column(col, col, width, fmt.text if col in spec.text_columns else None)
+        sheet.set_column(col, col, width, _column_format(fmt, spec, col))
     for first, last, source in spec.dropdowns:
         sheet.data_validation(
             top + 1,
@@ -136,12 +147,22 @@ def _write_sheet(workbook, fmt: _Formats, spec: SheetSpec) -> None:
                 "error_message": "Выберите значение из списка.",
             },
         )
+    for first, last, options in spec.validations:
+        sheet.data_validation(top + 1, first, top + spec.dropdown_rows, last, options)
     if spec.freeze_header:
         sheet.freeze_panes(top + 1, 0)
     if spec.autofilter and spec.header:
         sheet.autofilter(top, 0, top + max(len(spec.rows), 1), len(spec.header) - 1)
     if spec.hidden:
         sheet.hide()
+
+
+def _column_format(fmt: _Formats, spec: SheetSpec, col: int):
+    if col in spec.text_columns:
+        return fmt.text_wrap if col in spec.wrap_columns else fmt.text
+    if col in spec.date_columns:
+        return fmt.date
+    return fmt.wrap if col in spec.wrap_columns else None
 
 
 def _write_cell(sheet, row: int, col: int, value: object, cell_format) -> None:
