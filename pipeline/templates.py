@@ -207,9 +207,15 @@ def _offer(
         codes = sorted({c for codes in live.organisations.values() for c in codes})
         return _Offer(ORGANISATIONS_LIST, codes) if codes else None
     if org_code and col.name in STAFF_LISTS:
-        values = sorted({part for part in _staff_parts(live.staff.get(org_code, []), col.name) if part})
+        parts = {part for part in _staff_parts(live.staff.get(org_code, []), col.name) if part}
+        values = sorted(parts, key=_alphabetical)
         return _Offer(STAFF_LISTS[col.name], values) if values else None
     return None
+
+
+def _alphabetical(text: str) -> tuple[str, str]:
+    # Code points put Ё before А; a person looks for Ёлкина among the Е.
+    return text.casefold().replace("ё", "е"), text
 
 
 def _latest_catalog(live: LiveLists) -> list[tuple[str, str]]:
