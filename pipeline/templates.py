@@ -1,14 +1,16 @@
 """Blank .xlsx templates for every kind of submission: instruction, headers, drop-down lists."""
 
 import datetime as dt
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.config import RegionConfig, load_config
-from pipeline.workbooks import SheetSpec, safe_text, write_workbook
+from pipeline.config import ConfigError, RegionConfig, load_config
+from pipeline.workbooks import SheetSpec, display, safe_text, write_workbook
 from schemas.columns import ColumnInfo, columns_of
 from schemas.kinds import (
     KINDS,
@@ -106,7 +108,11 @@ def write_organisation_templates(
 
 def write_templates_cli(out: Path, inputs: Path, live: LiveLists | None = None) -> int:
     """`python -m pipeline templates`: write the templates and print where they are."""
-    config = load_config(inputs)
+    try:
+        config = load_config(inputs)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
     for path in write_templates(out, config, live or live_lists_from_config(config)):
         print(path)
     return 0
@@ -131,16 +137,21 @@ def fill_template(template: Path, rows_by_sheet: dict[str, list[list[object]]], 
 
 
 def _fill_cell(cell, value: object) -> None:
-    if value is None or value == "":
-        return
-    if isinstance(value, (dt.date, dt.datetime)):
-        cell.value = value
+    if isinstance(value, dt.date) and value is not pd.NaT:  # NaT is a datetime too
+        cell.value = pd.Timestamp(value).to_pydatetime() if isinstance(value, pd.Timestamp) else value
         cell.number_format = "dd.mm.yyyy"
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        return
+    value = display(value)  # missing values to "", numpy numbers to Python ones
+    if value == "":
+        return
+    if isinstance(value, bool):
+        cell.value = "да" if value else "нет"
+    elif isinstance(value, (int, float)):
         cell.value = value
+        return
     else:
         cell.value = safe_text(str(value))  # openpyxl would take "=..." for a formula
-        cell.number_format = "@"
+    cell.number_format = "@"
 
 
 # --- the lists

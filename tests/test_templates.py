@@ -4,7 +4,9 @@ import datetime as dt
 import shutil
 import subprocess
 
+import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
 from pipeline import paths
@@ -212,18 +214,59 @@ def test_cli_writes_every_kind_from_the_config_alone(tmp_path, capsys):
 
 def test_filled_template_keeps_text_dates_and_validations(templates, tmp_path):
     row = ["0012", "Петрова", "Анна", "", 1985, "ИРО-015", "=1+1", "II квартал", dt.date(2026, 10, 1)]
-    out = fill_template(templates["заявки"], {"Заявки": [row, row]}, tmp_path / "2026-10-01 заявки 2027.xlsx")
+    frame_row = [
+        "100012",
+        "Ким",
+        "Ли",
+        pd.NA,
+        np.int64(1990),
+        "ИРО-015",
+        None,
+        float("nan"),
+        pd.Timestamp("2026-10-02"),
+    ]
+    out = fill_template(
+        templates["заявки"], {"Заявки": [row, frame_row]}, tmp_path / "2026-10-01 заявки 2027.xlsx"
+    )
     workbook = openpyxl.load_workbook(out)
     data = workbook["Заявки"]
     assert [c.value for c in data[2]][:3] == ["0012", "Петрова", "Анна"]
+    assert data["A2"].number_format == "@"
     assert data["D2"].value is None and data["E2"].value == 1985
     assert data["G2"].value == "'=1+1" and data["G2"].data_type == "s"  # never a formula
-    assert data["I3"].value == dt.datetime(2026, 10, 1) and data["I3"].number_format == "dd.mm.yyyy"
+    assert data["I2"].value == dt.datetime(2026, 10, 1) and data["I2"].number_format == "dd.mm.yyyy"
+    assert [c.value for c in data[3]] == [
+        "100012",
+        "Ким",
+        "Ли",
+        None,
+        1990,
+        "ИРО-015",
+        None,
+        None,
+        dt.datetime(2026, 10, 2),
+    ]
     assert data.max_row == 3
     assert validation_of(data, 8).type == "list"
     assert workbook[LISTS_SHEET].sheet_state == "hidden"
     with pytest.raises(KeyError):
         fill_template(templates["заявки"], {"Нет такого листа": [row]}, tmp_path / "x.xlsx")
+    with pytest.raises(ValueError):
+        fill_template(templates["заявки"], {"Заявки": [row + ["лишнее"]]}, tmp_path / "x.xlsx")
+
+
+def test_header_cells_carry_the_column_description(templates):
+    workbook = openpyxl.load_workbook(templates["работники"])
+    columns = columns_of(KINDS_BY_SLUG["staff"].main_sheet.model)
+    for cell, col in zip(workbook["Работники"][1], columns, strict=True):
+        assert cell.comment is not None and col.description in cell.comment.text
+
+
+def test_cli_reports_a_broken_region_config_in_russian(tmp_path, capsys):
+    (tmp_path / "region.yaml").write_text("region: [", encoding="utf-8")
+    assert write_templates_cli(tmp_path / "out", tmp_path) == 2
+    assert "не читается" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
