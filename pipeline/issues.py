@@ -382,10 +382,13 @@ TEMPLATES: dict[str, Template] = {
         "Продлите лицензию или проверьте срок её действия.",
     ),
     "date_outside_plan_year": Template(
-        ERROR, "Дата {value} не входит в плановый {expected} год.", "Укажите дату внутри планового года.",
+        ERROR,
+        "Дата {value} не входит в плановый {expected} год.",
+        "Укажите дату внутри планового года.",
     ),
     "date_outside_quarter": Template(
-        ERROR, "Дата {value} не входит в отчётный период ({expected}).",
+        ERROR,
+        "Дата {value} не входит в отчётный период ({expected}).",
         "Укажите группу в отчёте за тот квартал, в котором она закончилась.",
     ),
     # --- scope and references

@@ -1,0 +1,1 @@
+"""Intake: every submission read, authorised, validated and answered in Russian."""

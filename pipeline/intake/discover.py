@@ -1,0 +1,176 @@
+"""Finding submissions under inputs/ and telling from each path who sent what, for which period, and when."""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pipeline import paths
+from pipeline.issues import IssueLog, suggestion_text
+from schemas.kinds import KINDS, SubmissionKind
+from schemas.parse import fold
+
+DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[\s_]+")
+YEAR_TOKEN = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+QUARTER_TOKEN = re.compile(
+    r"(?<![\w])(?:([1-4])\s*-?\s*(?:кв\.?|квартал)|q([1-4])|(i{1,3}|iv)\s*(?:кв\.?|квартал))(?![\w])"
+)
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One file of one operator, with what its path says about it."""
+
+    path: Path
+    name: str  # path relative to inputs/, as people see it
+    login: str
+    kind: SubmissionKind
+    submitted: date
+    plan_year: int | None
+    quarter: int | None
+    digest: str  # sha256 of the bytes: re-sending the same file changes nothing
+
+    @property
+    def period_key(self) -> tuple:
+        return (self.login, self.kind.slug, self.plan_year, self.quarter)
+
+    @property
+    def order_key(self) -> tuple:
+        """Precedence of snapshots: submission date, then file name."""
+        return (self.submitted, self.path.name)
+
+
+def list_input_files(inputs: Path) -> list[Path]:
+    """Every file under inputs/ except the region config and hidden files, in a stable order."""
+    found = []
+    for path in sorted(inputs.rglob("*")):
+        if not path.is_file() or path.name.startswith((".", "~$")):
+            continue
+        if path.parent == inputs and path.name == paths.REGION_CONFIG_NAME:
+            continue
+        if path.name.lower() in ("readme.md", "readme.txt"):
+            continue
+        found.append(path)
+    return found
+
+
+def describe(
+    path: Path, inputs: Path, plan_years: tuple[int, ...], log: IssueLog, login: str | None = None
+) -> Submission | None:
+    """What the file's place and name say; None (and an issue) when that cannot be told."""
+    try:
+        relative = path.resolve().relative_to(inputs.resolve())
+        name = relative.as_posix()
+    except ValueError:
+        relative, name = None, path.name
+    if login is None:
+        if relative is None or len(relative.parts) != 2:
+            log.add("file_outside_folder", file=name, value=name)
+            return None
+        login = relative.parts[0]
+    if path.suffix.lower() not in paths.SPREADSHEET_SUFFIXES:
+        log.add(
+            "file_format_unsupported",
+            file=name,
+            login=login,
+            value=f"расширение «{path.suffix or 'нет'}», ожидается .xlsx, .xlsm, .xls или .ods",
+        )
+        return None
+    stem = path.stem
+    match = DATE_PREFIX.match(stem)
+    if not match:
+        log.add("file_date_missing", file=name, login=login, value=path.name)
+        return None
+    try:
+        submitted = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        log.add("file_date_invalid", file=name, login=login, value=match.group(0).strip())
+        return None
+    rest = fold(stem[match.end() :].replace("_", " "))
+    quarter = _quarter(rest)
+    rest_no_quarter = QUARTER_TOKEN.sub(" ", rest)
+    years = YEAR_TOKEN.findall(rest_no_quarter)
+    words = fold(YEAR_TOKEN.sub(" ", rest_no_quarter))
+    kind = _kind(words)
+    if kind is None:
+        known = [k.file_word for k in KINDS]
+        import difflib
+
+        close = difflib.get_close_matches(words, known, n=1, cutoff=0.5)
+        log.add(
+            "file_kind_unknown",
+            file=name,
+            login=login,
+            value=path.name,
+            suggestion=suggestion_text(close[0] if close else None),
+            expected="; ".join(known),
+        )
+        return None
+    plan_year = int(years[0]) if years else None
+    if kind.period in ("year", "quarter"):
+        if plan_year is None:
+            log.add(
+                "file_period_missing",
+                file=name,
+                login=login,
+                kind=kind.slug,
+                value=path.name,
+                expected="плановый год",
+                quarter_hint=_quarter_hint(kind),
+            )
+            return None
+        if plan_year not in plan_years:
+            log.add(
+                "file_period_invalid",
+                file=name,
+                login=login,
+                kind=kind.slug,
+                value=plan_year,
+                expected=", ".join(str(y) for y in plan_years),
+            )
+            return None
+    else:
+        plan_year = None
+    if kind.period == "quarter" and quarter is None:
+        log.add(
+            "file_period_missing",
+            file=name,
+            login=login,
+            kind=kind.slug,
+            value=path.name,
+            expected="квартал",
+            quarter_hint=_quarter_hint(kind),
+        )
+        return None
+    if kind.period != "quarter":
+        quarter = None
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Submission(path, name, login, kind, submitted, plan_year, quarter, digest)
+
+
+def _quarter_hint(kind: SubmissionKind) -> str:
+    return " и квартал (например, «1кв»)" if kind.period == "quarter" else ""
+
+
+def _quarter(text: str) -> int | None:
+    match = QUARTER_TOKEN.search(text)
+    if not match:
+        return None
+    digit = match.group(1) or match.group(2)
+    return int(digit) if digit else ROMAN[match.group(3)]
+
+
+def _kind(words: str) -> SubmissionKind | None:
+    words = words.replace("-", " ").strip()
+    for kind in KINDS:
+        names = (kind.file_word, kind.slug, *kind.aliases)
+        if any(words == fold(n).replace("-", " ").replace("_", " ") for n in names):
+            return kind
+    # Longer file words win over their prefixes («утверждение плана-графика» over «план-график»).
+    candidates = sorted(KINDS, key=lambda k: -len(k.file_word))
+    for kind in candidates:
+        if fold(kind.file_word).replace("-", " ") in words:
+            return kind
+    return None

@@ -1,0 +1,137 @@
+"""Reading a spreadsheet as text: every cell becomes the text a person sees, after a safety inspection."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from pipeline.intake.inspect import Inspection, inspect_workbook
+from pipeline.issues import IssueLog
+
+# Sheets that templates carry for people, not data.
+TEMPLATE_SHEETS = {"инструкция", "списки"}
+ERROR_MARK = "\x00error\x00"  # stands in for an error cell's text; never a valid value
+
+
+@dataclass
+class RawSheet:
+    title: str
+    rows: list[list[str]]  # rows[0] is the sheet's row 1
+    hidden: bool = False
+    merged: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # first row, col, last row, col (0-based)
+    formulas: dict[str, bool] = field(default_factory=dict)  # "C5" -> has a cached value
+    errors: dict[str, str] = field(default_factory=dict)  # "C5" -> "#DIV/0!"
+
+
+@dataclass
+class RawWorkbook:
+    format: str
+    sheets: dict[str, RawSheet]  # by title, in workbook order
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """A1-style reference of a 0-based cell."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def cell_text(value: object) -> str:
+    """The text of a cell as the schemas parse it: dates in ISO, whole numbers without «.0»."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_workbook(path: Path, log: IssueLog, where: dict, max_rows: int = 200_000) -> RawWorkbook | None:
+    """The workbook's sheets as text; None when it must not or cannot be read (the log says why)."""
+    inspection = inspect_workbook(path)
+    for finding in inspection.findings:
+        log.add(
+            finding.code,
+            sheet=finding.sheet,
+            cell=finding.cell,
+            value=finding.value,
+            **dict(finding.params),
+            **where,
+        )
+    if not inspection.readable:
+        return None
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
+        log.add("file_encrypted", **where)
+        return None
+    except Exception as error:  # calamine raises several types for broken files; each means unreadable
+        log.add("file_unreadable", value=_reason(error), **where)
+        return None
+    sheets = {}
+    try:
+        for meta in workbook.sheets_metadata:
+            if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
+                continue
+            sheets[meta.name] = _read_sheet(workbook, meta, inspection, max_rows)
+    except Exception as error:
+        log.add("file_unreadable", value=_reason(error), **where)
+        return None
+    finally:
+        workbook.close()
+    return RawWorkbook(inspection.format, sheets)
+
+
+def _read_sheet(workbook, meta, inspection: Inspection, max_rows: int) -> RawSheet:
+    sheet = workbook.get_sheet_by_name(meta.name)
+    values = sheet.to_python(skip_empty_area=False, nrows=max_rows + 1)
+    rows = [[cell_text(v) for v in row] for row in values]
+    errors = inspection.errors.get(meta.name, {})
+    for ref in errors:
+        row, col = _parse_ref(ref)
+        if row < len(rows):
+            line = rows[row]
+            line.extend([""] * (col + 1 - len(line)))
+            line[col] = ERROR_MARK
+    hidden = meta.name in inspection.hidden_sheets or str(meta.visible) != str(
+        python_calamine.SheetVisibleEnum.Visible
+    )
+    merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+    return RawSheet(
+        meta.name, rows, hidden, merged, dict(inspection.formulas.get(meta.name, {})), dict(errors)
+    )
+
+
+def _parse_ref(ref: str) -> tuple[int, int]:
+    letters = "".join(ch for ch in ref if ch.isalpha())
+    digits = "".join(ch for ch in ref if ch.isdigit())
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + (ord(ch) - 64)
+    return int(digits) - 1, col - 1
+
+
+def _reason(error: Exception) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:200]

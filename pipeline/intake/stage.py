@@ -1,0 +1,50 @@
+"""The intake's place in the run: take in every file, then answer every operator."""
+
+from pipeline.intake.discover import list_input_files
+from pipeline.intake.feedback import status_table, write_feedback
+from pipeline.intake.take_in import take_in
+from pipeline.workbooks import frame_to_sheet, write_workbook
+
+ISSUE_HEADERS = {
+    "file": "Файл",
+    "login": "Логин",
+    "kind": "Вид",
+    "sheet": "Лист",
+    "row": "Строка",
+    "column": "Столбец",
+    "cell": "Ячейка",
+    "value": "Значение",
+    "code": "Код",
+    "severity": "Важность",
+    "message": "Замечание",
+    "fix": "Как исправить",
+}
+
+
+def run_intake(ctx, state: dict) -> dict:
+    files = list_input_files(ctx.inputs)
+    intake = take_in(files, ctx.inputs, ctx.config, progress=ctx.progress)
+    return {"intake": intake}
+
+
+def run_feedback(ctx, state: dict) -> dict:
+    """Runs after every stage that may refuse rows, so each file's answer is complete."""
+    intake = state["intake"]
+    status = status_table(intake, ctx.config)
+    write_feedback(intake, status, ctx.reports / "feedback")
+    issues = intake.log.to_frame()
+    write_workbook(
+        ctx.reports / "issues.xlsx",
+        [frame_to_sheet("Замечания", issues, ISSUE_HEADERS)],
+        title="Все замечания к файлам операторов",
+    )
+    from pipeline.intake.feedback import STATUS_COLUMNS
+
+    shown = status.drop(columns=["kind"]).copy()
+    shown["late"] = shown["late"].map({True: "да", False: "нет"})
+    write_workbook(
+        ctx.reports / "submissions.xlsx",
+        [frame_to_sheet("Статус отправки", shown, STATUS_COLUMNS)],
+        title="Статус отправки файлов",
+    )
+    return {"status": status, "issues": issues}

@@ -1,0 +1,280 @@
+"""The intake stage: discover every file, read it, authorise its sender, validate it, fold snapshots."""
+
+import os
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import RegionConfig
+from pipeline.intake.authority import Authority, allowed_titles, out_of_scope, scope_of
+from pipeline.intake.discover import Submission, describe
+from pipeline.intake.layout import MappedFile, map_workbook
+from pipeline.intake.read import read_workbook
+from pipeline.intake.snapshots import FileCounts, merge_snapshots
+from pipeline.intake.validate import contextual_checks, duplicate_keys, validate_sheet
+from pipeline.issues import ERROR, IssueLog
+from schemas.columns import columns_of
+from schemas.kinds import KINDS, LEVEL_TITLES, SubmissionKind
+from schemas.parse import ParseContext
+
+META_COLUMNS = ("file", "row", "sender", "submitted", "plan_year", "quarter")
+PARALLEL_FROM = 40  # files; below this, worker processes cost more than they save
+
+
+@dataclass
+class IntakeResult:
+    """The region's accepted submissions: records in force and archived, per sheet, with every issue."""
+
+    submissions: list[Submission]
+    records: dict[str, pd.DataFrame]  # Sheet.name -> records in force: META_COLUMNS + the schema's columns
+    archive: dict[str, pd.DataFrame]  # Sheet.name -> archived records, plus archived_on, archived_by
+    counts: dict[str, FileCounts]  # file -> rows in, accepted, kept, refused
+    log: IssueLog
+    mapped: dict[str, MappedFile] = field(default_factory=dict)  # file -> what was read, for feedback
+
+    def refuse(
+        self,
+        sheet_name: str,
+        mask: pd.Series,
+        code: str,
+        column: str,
+        params: Callable[[pd.Series], dict] | None = None,
+    ) -> None:
+        """Refuse records in force that a later stage finds wrong: they leave the records, the file's counts
+        move from accepted to refused, and the issue names the file, sheet, row and cell."""
+        frame = self.records[sheet_name]
+        if frame.empty or not mask.any():
+            return
+        kind, sheet = next((k, s) for k in KINDS for s in k.sheets if s.name == sheet_name)
+        info = next(i for i in columns_of(sheet.model) if i.name == column)
+        for _, record in frame[mask].iterrows():
+            mapped = self.mapped.get(record["file"])
+            part = mapped.sheets.get(sheet_name) if mapped else None
+            letter = part.letters.get(column, "") if part else ""
+            title = part.title if part else sheet.title
+            extra = params(record) if params else {}
+            value = extra.pop("value", record[column])
+            self.log.add(
+                code,
+                file=record["file"],
+                login=record["sender"],
+                kind=kind.slug,
+                sheet=title,
+                row=int(record["row"]),
+                column=info.header,
+                cell=f"{letter}{int(record['row'])}",
+                value=value,
+                **extra,
+            )
+            counts = self.counts[record["file"]]
+            counts.accepted -= 1
+            counts.refused += 1
+        self.records[sheet_name] = frame[~mask].reset_index(drop=True)
+
+
+def read_submission(submission: Submission) -> MappedFile:
+    """Read and map one file. Runs in a worker process: depends on nothing but the file."""
+    log = IssueLog()
+    where = {"file": submission.name, "login": submission.login, "kind": submission.kind.slug}
+    raw = read_workbook(submission.path, log, where)
+    if raw is None:
+        return MappedFile(submission, readable=False, log=log)
+    sheets = map_workbook(submission, raw, log)
+    mapped = MappedFile(submission, readable=True, sheets=sheets, log=log, raw=raw)
+    if not any(not part.text.empty for part in sheets.values()):
+        if sheets:
+            log.add("file_empty", sheet=submission.kind.main_sheet.title, **where)
+        mapped.readable = False
+    return mapped
+
+
+def take_in(
+    files: list[Path],
+    inputs: Path,
+    config: RegionConfig,
+    login_for: dict[Path, str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> IntakeResult:
+    """Read, authorise, validate and fold every file into the records in force. `login_for` names the sender
+    of a file that lies outside inputs/<login>/ (pipeline check --login)."""
+    log = IssueLog()
+    login_for = login_for or {}
+    described = (describe(p, inputs, config.plan_years, log, login_for.get(p)) for p in files)
+    submissions = [s for s in described if s]
+    mapped = _read_all(submissions, progress)
+    for item in mapped.values():
+        log.extend(item.log)
+    context = ParseContext({m.code: m.name for m in config.municipalities})
+    authority = Authority(config.regional_login)
+    records, archive, counts = {}, {}, {}
+    programs_of: dict[str, str] = {}
+    for kind in KINDS:
+        of_kind = [s for s in submissions if s.kind is kind]
+        allowed = _authorise(kind, of_kind, authority, log)
+        files_ok = [mapped[s.name] for s in of_kind if s.name in allowed and mapped[s.name].readable]
+        for sheet in kind.sheets:
+            frame = validate_sheet(sheet, files_ok, context, log)
+            contextual_checks(sheet, frame, files_ok, log)
+            duplicate_keys(sheet, frame, files_ok, log)
+            _check_scope(sheet.name, sheet.title, frame, files_ok, authority, programs_of, log)
+            error_rows = _error_rows(log, kind, sheet.title, files_ok)
+            usable = {m.submission.name: sheet.name in m.sheets for m in files_ok}
+            by_period = defaultdict(list)
+            for sub in of_kind:
+                by_period[sub.period_key].append(sub)
+            in_force, gone = [], []
+            for group in by_period.values():
+                merged = merge_snapshots(sheet, group, frame, error_rows, usable, counts, log)
+                in_force.extend(merged.records)
+                gone.extend(merged.archive)
+            columns = [*META_COLUMNS, *[i.name for i in columns_of(sheet.model)]]
+            records[sheet.name] = _frame(in_force, columns, sheet.key)
+            archive[sheet.name] = _frame(gone, [*columns, "archived_on", "archived_by"], sheet.key)
+            authority.learn(sheet.name, records[sheet.name])
+            if sheet.name == "programs":
+                programs_of = dict(
+                    zip(
+                        records["programs"]["program_code"], records["programs"]["provider_code"], strict=True
+                    )
+                )
+        _flag_late(kind, of_kind, allowed, config, log)
+        for sub in of_kind:
+            counts.setdefault(sub.name, FileCounts())
+    return IntakeResult(submissions, records, archive, counts, log, mapped)
+
+
+def _read_all(submissions: list[Submission], progress) -> dict[str, MappedFile]:
+    if progress:
+        progress(f"Чтение файлов: {len(submissions)}")
+    workers = min(os.cpu_count() or 1, 4)
+    if len(submissions) < PARALLEL_FROM or workers < 2:
+        return {s.name: read_submission(s) for s in submissions}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(read_submission, submissions, chunksize=8)
+        return {m.submission.name: m for m in results}
+
+
+def _authorise(
+    kind: SubmissionKind, submissions: list[Submission], authority: Authority, log: IssueLog
+) -> set[str]:
+    allowed = set()
+    for sub in submissions:
+        where = {"file": sub.name, "login": sub.login, "kind": kind.slug}
+        roles = authority.of(sub.login)
+        if roles is None:
+            log.add("submitter_unknown", value=sub.login, **where)
+        elif not roles.levels & set(kind.levels):
+            log.add(
+                "submitter_not_allowed",
+                kind_title=kind.title,
+                level_title=roles.level_title(),
+                allowed=allowed_titles(kind),
+                **where,
+            )
+        else:
+            allowed.add(sub.name)
+    return allowed
+
+
+def _check_scope(
+    sheet_name: str,
+    title: str,
+    frame: pd.DataFrame,
+    files: list[MappedFile],
+    authority: Authority,
+    programs_of: dict[str, str],
+    log: IssueLog,
+) -> None:
+    if frame.empty:
+        return
+    for mapped in files:
+        roles = authority.of(mapped.submission.login)
+        part = frame[frame["file"] == mapped.submission.name]
+        if part.empty or roles is None:
+            continue
+        outside = out_of_scope(sheet_name, part, roles, programs_of)
+        sheet_part = mapped.sheets.get(sheet_name)
+        for index in part.index[outside != ""]:
+            row = int(part.at[index, "row"])
+            column = _scope_column(sheet_name)
+            info = next(i for i in columns_of(sheet_part.sheet.model) if i.name == column)
+            letter = sheet_part.letters.get(column, "")
+            log.add(
+                "row_out_of_scope",
+                sheet=sheet_part.title,
+                row=row,
+                column=info.header,
+                cell=f"{letter}{row}",
+                value=outside[index],
+                expected=scope_of(roles, sheet_name),
+                **mapped.where,
+            )
+
+
+def _scope_column(sheet_name: str) -> str:
+    return {
+        "organisations": "municipality",
+        "programs": "provider_code",
+        "schedule_groups": "program_code",
+    }.get(sheet_name, "group_code" if sheet_name.startswith(("schedule_", "execution_")) else "org_code")
+
+
+def _error_rows(log: IssueLog, kind: SubmissionKind, title: str, files: list[MappedFile]) -> set[tuple]:
+    names = {m.submission.name: m for m in files}
+    rows = set()
+    for issue in log.rows:
+        if issue["severity"] != ERROR or issue["row"] is None or issue["file"] not in names:
+            continue
+        mapped = names[issue["file"]]
+        titles = {part.title for part in mapped.sheets.values() if part.sheet.title == title}
+        if issue["sheet"] in titles:
+            rows.add((issue["file"], issue["row"]))
+    return rows
+
+
+def _flag_late(
+    kind: SubmissionKind,
+    submissions: list[Submission],
+    allowed: set[str],
+    config: RegionConfig,
+    log: IssueLog,
+) -> None:
+    if kind.deadline is None:
+        return
+    for sub in submissions:
+        if sub.name not in allowed:
+            continue
+        deadline = config.deadline(kind.deadline, sub.plan_year, sub.quarter)
+        if sub.submitted > deadline:
+            log.add(
+                "file_late",
+                file=sub.name,
+                login=sub.login,
+                kind=kind.slug,
+                value=sub.submitted.strftime("%d.%m.%Y"),
+                expected=deadline.strftime("%d.%m.%Y"),
+            )
+
+
+def deadline_of(sub: Submission, config: RegionConfig):
+    return config.deadline(sub.kind.deadline, sub.plan_year, sub.quarter) if sub.kind.deadline else None
+
+
+def _frame(rows: list[dict], columns: list[str], key: tuple[str, ...]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    if frame.empty:
+        return frame
+    frame["row"] = frame["row"].astype("Int64")
+    for column in ("plan_year", "quarter"):
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame.sort_values(["sender", *key, "file"], kind="stable", na_position="first").reset_index(
+        drop=True
+    )
+
+
+def level_titles() -> dict[str, str]:
+    return LEVEL_TITLES

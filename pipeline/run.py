@@ -1,0 +1,90 @@
+"""Running the whole cycle: stages in the order of pipeline.dag, outputs swapped in only when all succeeded."""
+
+import importlib
+import resource
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pipeline.config import ConfigError, RegionConfig, load_config
+from pipeline.dag import STAGES
+
+
+@dataclass
+class RunContext:
+    config: RegionConfig
+    inputs: Path
+    reports: Path  # where this run writes reports (a staging folder, swapped in at the end)
+    site: Path  # the final site folder (the publish stage swaps it in itself)
+    as_of: date
+    build_site: bool = True
+    progress: Callable[[str], None] = lambda message: None
+    timings: list[dict] = field(default_factory=list)
+
+
+def run_cycle(args) -> int:
+    progress = (lambda message: None) if args.quiet else (lambda message: print(message, flush=True))
+    try:
+        config = load_config(args.inputs)
+    except ConfigError as error:
+        print(f"Ошибка настроек региона: {error}", file=sys.stderr)
+        return 2
+    reports = Path(args.reports)
+    staging = reports.with_name(reports.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    ctx = RunContext(
+        config=config,
+        inputs=Path(args.inputs),
+        reports=staging,
+        site=Path(args.site),
+        as_of=args.as_of or config.as_of or date.min,
+        build_site=not args.no_site,
+        progress=progress,
+    )
+    state = run_stages(ctx)
+    swap_in(staging, reports)
+    intake = state["intake"]
+    errors = int((state["issues"]["severity"] == "ошибка").sum()) if "issues" in state else 0
+    progress(f"Готово: файлов {len(intake.submissions)}, замечаний-ошибок {errors}. Отчёты: {reports}")
+    return 0
+
+
+def run_stages(ctx: RunContext, stages=STAGES) -> dict:
+    state: dict = {}
+    for name, target in stages:
+        module_name, function_name = target.split(":")
+        started, cpu = time.perf_counter(), time.process_time()
+        ctx.progress(f"— {name}")
+        function = getattr(importlib.import_module(module_name), function_name)
+        state.update(function(ctx, state))
+        if name == "intake" and ctx.as_of == date.min:
+            ctx.as_of = newest_submission(state["intake"]) or date.today()
+        ctx.timings.append(
+            {
+                "stage": name,
+                "seconds": round(time.perf_counter() - started, 3),
+                "cpu_seconds": round(time.process_time() - cpu, 3),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    return state
+
+
+def newest_submission(intake) -> date | None:
+    dates = [s.submitted for s in intake.submissions]
+    return max(dates) if dates else None
+
+
+def swap_in(staging: Path, final: Path) -> None:
+    """Replace `final` with `staging` in two renames, so a killed run leaves the previous outputs whole."""
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
