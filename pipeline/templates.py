@@ -319,7 +319,7 @@ def _instruction_sheet(
         title=f"Шаблон «{kind.title}» — {config.short_name}",
         intro=intro,
         widths=[16, 30, 13, 55, 30, 55],
-        wrap_columns={1, 3, 4, 5},
+        wrap_columns=set(range(6)),
         text_columns=set(range(6)),
         freeze_header=False,
         autofilter=False,
@@ -351,7 +351,7 @@ def _russian_date(day: int, month: int) -> str:
 
 def _deadline_rule(kind: SubmissionKind, config: RegionConfig, plan_year: int) -> str:
     if kind.deadline is None:
-        return "срок не установлен — присылайте файл, когда сведения появляются или меняются"
+        return "не установлен — присылайте файл, когда сведения появляются или меняются"
     if kind.deadline == "monitoring":
         due = config.deadline("monitoring", plan_year, 1)
         return (

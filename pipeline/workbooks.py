@@ -100,6 +100,7 @@ class _Formats:
         self.date = workbook.add_format({"num_format": "dd.mm.yyyy"})
         self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
         self.text_wrap = workbook.add_format({"num_format": "@", "text_wrap": True, "valign": "top"})
+        self.intro = workbook.add_format({"valign": "top"})  # its own format: never the column's wrap
         self.date_error = workbook.add_format({"num_format": "dd.mm.yyyy", "bg_color": "#F4B6B6"})
 
 
@@ -111,7 +112,7 @@ def _write_sheet(workbook, fmt: _Formats, spec: SheetSpec) -> None:
         top = 1
     for line in spec.intro:
         if line:
-            sheet.write_string(top, 0, safe_text(line))
+            sheet.write_string(top, 0, safe_text(line), fmt.intro)
         top += 1
     for col, text in enumerate(spec.header):
         sheet.write_string(top, col, safe_text(str(text)), fmt.header)
