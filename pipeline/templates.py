@@ -195,7 +195,7 @@ class _Offer:
 
 
 def _offer(
-    kind: SubmissionKind, col: ColumnInfo, config: RegionConfig, live: LiveLists, org_code
+    kind: SubmissionKind, col: ColumnInfo, config: RegionConfig, live: LiveLists, org_code: str | None
 ) -> _Offer | None:
     municipalities = live.municipalities or [m.name for m in config.municipalities]
     if col.kind in ("enum", "multienum") and col.values:
