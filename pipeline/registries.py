@@ -1,0 +1,532 @@
+"""The region's merged registries, built from the intake's records in force: who works where, what is offered,
+who applied for what (order, items 1.2, 3.1, 3.2)."""
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, fields
+from datetime import date
+
+import pandas as pd
+
+from pipeline.config import RegionConfig
+from pipeline.intake.take_in import IntakeResult
+from pipeline.issues import suggestion_text
+from schemas.columns import columns_of
+from schemas.kinds import SHEETS_BY_NAME
+from schemas.lists import ALL_PLACES, REMOTE_PLACE
+from schemas.programs import Program
+from schemas.registries import MunicipalOperator, Provider
+from schemas.staff import StaffMember
+
+NAME_PARTS = ("surname", "first_name", "patronymic")
+ANY_PERIOD = "любой"
+
+PROVIDER_COLUMNS = (
+    "provider_code",
+    "name",
+    "municipality",
+    "legal_address",
+    "actual_address",
+    "licence_number",
+    "licence_date",
+    "licence_valid_until",
+    "login",
+    "responsible_name",
+    "responsible_position",
+    "phone",
+    "email",
+)
+ORGANISATION_COLUMNS = (
+    "org_code",
+    "name",
+    "short_name",
+    "org_type",
+    "municipality",
+    "address",
+    "login",
+    "regional",
+    "responsible_name",
+    "responsible_position",
+    "phone",
+    "email",
+)
+STAFF_COLUMNS = ("person_id", "org_code", "municipality") + tuple(
+    i.name for i in columns_of(StaffMember) if i.name != "org_code"
+)
+PROGRAM_COLUMNS = tuple(i.name for i in columns_of(Program))
+CATALOG_COLUMNS = (
+    ("plan_year", "program_code", "order_number", "order_date")
+    + tuple(c for c in PROGRAM_COLUMNS if c != "program_code")
+    + ("provider_name",)
+)
+APPLICATION_COLUMNS = (
+    "application_id",
+    "plan_year",
+    "person_id",
+    "org_code",
+    "municipality",
+    "position",
+    "program_code",
+    "provider_code",
+    "preferred_place",
+    "preferred_period",
+    "application_date",
+    "late",
+    "file",
+    "row",
+)
+
+
+@dataclass
+class Registries:
+    """The merged state of the region; restricted (staff and applications name people)."""
+
+    municipalities: pd.DataFrame
+    municipal_operators: pd.DataFrame
+    providers: pd.DataFrame
+    provider_licences: pd.DataFrame
+    organisations: pd.DataFrame
+    staff: pd.DataFrame
+    staff_archive: pd.DataFrame
+    programs: pd.DataFrame
+    catalog: pd.DataFrame
+    applications: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, in a fixed order."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def normalised_name(value: object) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    text = re.sub(r"\s+", " ", str(value)).strip().lower().replace("ё", "е")
+    return re.sub(r"\s*-\s*", "-", text)
+
+
+def person_id(surname: object, first_name: object, patronymic: object, birth_year: object) -> str:
+    """A person's stable identity: the same across re-submissions and a move to another organisation."""
+    year = "" if pd.isna(birth_year) else str(int(birth_year))
+    key = "|".join([normalised_name(surname), normalised_name(first_name), normalised_name(patronymic), year])
+    return "P" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def person_ids(frame: pd.DataFrame) -> pd.Series:
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype="object")
+    return pd.Series(
+        [person_id(*values) for values in frame[[*NAME_PARTS, "birth_year"]].itertuples(index=False)],
+        index=frame.index,
+        dtype="object",
+    )
+
+
+def build_registries(intake: IntakeResult, config: RegionConfig) -> Registries:
+    """Merge the records in force into the region's registries; rows that point nowhere are refused."""
+    providers = _providers(intake)
+    organisations = _organisations(intake, config)
+    programs = _program_bank(intake)
+    catalog = _catalog(intake, programs, providers)
+    staff, staff_archive = _staff(intake, organisations)
+    flag_possible_duplicates(intake)
+    applications = _applications(intake, config, organisations, staff, staff_archive, programs, catalog)
+    licences = licence_status(providers, config.plan_years)
+    _warn_invalid_licences(intake, providers, licences, catalog)
+    return Registries(
+        municipalities=municipality_table(config),
+        municipal_operators=_municipal_operators(intake),
+        providers=providers,
+        provider_licences=licences,
+        organisations=organisations,
+        staff=staff,
+        staff_archive=staff_archive,
+        programs=programs,
+        catalog=catalog,
+        applications=applications,
+    )
+
+
+def run_registries(ctx, state: dict) -> dict:
+    ctx.progress("Сводные реестры")
+    return {"registries": build_registries(state["intake"], ctx.config)}
+
+
+def municipality_table(config: RegionConfig) -> pd.DataFrame:
+    rows = [
+        {
+            "code": m.code,
+            "name": m.name,
+            "kind": m.kind,
+            "centre": m.centre,
+            "lat": m.lat,
+            "lon": m.lon,
+            "population": m.population,
+        }
+        for m in config.municipalities
+    ]
+    return pd.DataFrame(rows, columns=["code", "name", "kind", "centre", "lat", "lon", "population"])
+
+
+def _municipal_operators(intake: IntakeResult) -> pd.DataFrame:
+    columns = [i.name for i in columns_of(MunicipalOperator)]
+    frame = intake.records["municipal_operators"].reindex(columns=columns)
+    return frame.sort_values("municipality", kind="stable").reset_index(drop=True)
+
+
+def _providers(intake: IntakeResult) -> pd.DataFrame:
+    columns = [i.name for i in columns_of(Provider)]
+    frame = (
+        intake.records["providers"]
+        .reindex(columns=columns)
+        .rename(columns={"position": "responsible_position"})
+    )
+    frame = frame.drop_duplicates("provider_code", keep="last")
+    return frame.reindex(columns=list(PROVIDER_COLUMNS)).sort_values("provider_code").reset_index(drop=True)
+
+
+def licence_status(providers: pd.DataFrame, plan_years: tuple[int, ...]) -> pd.DataFrame:
+    """A licence serves a plan year when it was issued by the year's end and is still in force then."""
+    rows = []
+    for provider in providers.itertuples(index=False):
+        for year in plan_years:
+            end = pd.Timestamp(date(year, 12, 31))
+            issued = pd.notna(provider.licence_date) and provider.licence_date <= end
+            lasting = pd.isna(provider.licence_valid_until) or provider.licence_valid_until >= end
+            rows.append(
+                {
+                    "provider_code": provider.provider_code,
+                    "plan_year": year,
+                    "licence_valid": issued and lasting,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=["provider_code", "plan_year", "licence_valid"])
+    frame["plan_year"] = frame["plan_year"].astype("Int64")
+    frame["licence_valid"] = frame["licence_valid"].astype(bool)
+    return frame
+
+
+def _warn_invalid_licences(intake, providers, licences, catalog) -> None:
+    """A provider whose programs are in a year's catalog, but whose licence does not serve that year."""
+    if catalog.empty:
+        return
+    in_catalog = catalog[["provider_code", "plan_year"]].drop_duplicates()
+    invalid = licences[~licences["licence_valid"]].merge(in_catalog, on=["provider_code", "plan_year"])
+    records = intake.records["providers"]
+    for provider_code, year in sorted(
+        invalid[["provider_code", "plan_year"]].itertuples(index=False, name=None)
+    ):
+        record = records[records["provider_code"] == provider_code].iloc[-1]
+        until = record["licence_valid_until"]
+        shown = until.strftime("%d.%m.%Y") if pd.notna(until) else "бессрочно"
+        _warn_at(
+            intake,
+            "providers",
+            record,
+            "licence_valid_until",
+            "licence_invalid_in_plan_year",
+            value=f"{record['licence_date'].strftime('%d.%m.%Y')} – {shown}",
+            expected=str(year),
+        )
+
+
+def _organisations(intake: IntakeResult, config: RegionConfig) -> pd.DataFrame:
+    """The organisations registry with each organisation's own corrections of its details applied."""
+    frame = intake.records["organisations"].copy()
+    frame["regional"] = frame["sender"] == config.regional_login
+    frame = frame.rename(columns={"position": "responsible_position"})
+    details = intake.records["org_details"]
+    intake.refuse(
+        "org_details", ~details["org_code"].isin(frame["org_code"]), "unknown_organisation", "org_code"
+    )
+    details = intake.records["org_details"].rename(columns={"position": "responsible_position"})
+    if not details.empty:
+        corrected = details.drop_duplicates("org_code", keep="last").set_index("org_code")
+        fixes = [
+            "name",
+            "short_name",
+            "address",
+            "responsible_name",
+            "responsible_position",
+            "phone",
+            "email",
+        ]
+        indexed = frame.set_index("org_code", drop=False)
+        for column in fixes:
+            new = indexed["org_code"].map(corrected[column])
+            indexed[column] = new.where(new.notna(), indexed[column])
+        frame = indexed.reset_index(drop=True)
+    frame = frame.drop_duplicates("org_code", keep="last")
+    _warn_shared_logins(intake, frame)
+    return frame.reindex(columns=list(ORGANISATION_COLUMNS)).sort_values("org_code").reset_index(drop=True)
+
+
+def _warn_shared_logins(intake: IntakeResult, organisations: pd.DataFrame) -> None:
+    """One login operating several organisations is allowed but usually a copy-paste slip; say so."""
+    ordered = organisations.sort_values("org_code", kind="stable")
+    first_of = ordered.drop_duplicates("login").set_index("login")["org_code"]
+    later = ordered[ordered.duplicated("login", keep="first")]
+    for _, record in later.iterrows():
+        _warn_at(
+            intake,
+            "organisations",
+            record,
+            "login",
+            "login_shared",
+            value=record["login"],
+            expected=first_of[record["login"]],
+        )
+
+
+def _program_bank(intake: IntakeResult) -> pd.DataFrame:
+    frame = intake.records["programs"].reindex(columns=list(PROGRAM_COLUMNS))
+    return (
+        frame.drop_duplicates("program_code", keep="last").sort_values("program_code").reset_index(drop=True)
+    )
+
+
+def _suggest(code: object, known: list[str]) -> dict:
+    match = difflib.get_close_matches(str(code), known, n=1, cutoff=0.6)
+    return {"suggestion": suggestion_text(match[0] if match else None)}
+
+
+def _catalog(intake: IntakeResult, programs: pd.DataFrame, providers: pd.DataFrame) -> pd.DataFrame:
+    known = sorted(programs["program_code"])
+    records = intake.records["catalog"]
+    intake.refuse(
+        "catalog",
+        ~records["program_code"].isin(known),
+        "unknown_program",
+        "program_code",
+        params=lambda r: _suggest(r["program_code"], known),
+    )
+    entries = intake.records["catalog"][["plan_year", "program_code", "order_number", "order_date"]]
+    entries = entries.drop_duplicates(["plan_year", "program_code"], keep="last")
+    frame = entries.merge(programs, on="program_code", how="left", validate="many_to_one")
+    names = providers.set_index("provider_code")["name"]
+    frame["provider_name"] = frame["provider_code"].map(names)
+    frame = frame.reindex(columns=list(CATALOG_COLUMNS))
+    frame["plan_year"] = frame["plan_year"].astype("Int64")
+    return frame.sort_values(["plan_year", "program_code"]).reset_index(drop=True)
+
+
+def _org_municipality(intake: IntakeResult, organisations: pd.DataFrame) -> pd.Series:
+    """Municipality of every organisation ever registered: archived staff may belong to one that left."""
+    gone = intake.archive["organisations"][["org_code", "municipality"]]
+    both = pd.concat([gone, organisations[["org_code", "municipality"]]], ignore_index=True)
+    return both.drop_duplicates("org_code", keep="last").set_index("org_code")["municipality"]
+
+
+def _staff(intake: IntakeResult, organisations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    records = intake.records["staff"]
+    intake.refuse(
+        "staff", ~records["org_code"].isin(organisations["org_code"]), "unknown_organisation", "org_code"
+    )
+    municipality = _org_municipality(intake, organisations)
+    current = _with_person(intake.records["staff"], municipality)
+    current = current.drop_duplicates(["person_id", "org_code"], keep="last")
+    current = current.reindex(columns=list(STAFF_COLUMNS)).sort_values(["org_code", "person_id"])
+    archive = _with_person(intake.archive["staff"], municipality)
+    archive = archive.drop_duplicates(["person_id", "org_code", "archived_on"], keep="last")
+    archive = archive.reindex(columns=[*STAFF_COLUMNS, "archived_on"]).sort_values(
+        ["org_code", "person_id", "archived_on"]
+    )
+    return current.reset_index(drop=True), archive.reset_index(drop=True)
+
+
+def _with_person(frame: pd.DataFrame, municipality: pd.Series) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["person_id"] = person_ids(frame)
+    frame["municipality"] = frame["org_code"].map(municipality)
+    return frame
+
+
+def _applications(intake, config, organisations, staff, staff_archive, programs, catalog) -> pd.DataFrame:
+    """Applications that point to a registered organisation, a member of its staff and a program of the plan
+    year's catalog; each other row is refused with the reason, cell by cell."""
+    records = intake.records["applications"]
+    intake.refuse(
+        "applications",
+        ~records["org_code"].isin(organisations["org_code"]),
+        "unknown_organisation",
+        "org_code",
+    )
+    records = intake.records["applications"]
+    pid = person_ids(records)
+    current = set(zip(staff["person_id"], staff["org_code"], strict=True))
+    left_on = staff_archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
+    on_staff = pd.Series(
+        [
+            (p, o) in current or ((p, o) in left_on and left_on[(p, o)] >= when)
+            for p, o, when in zip(pid, records["org_code"], records["application_date"], strict=True)
+        ],
+        index=records.index,
+        dtype=bool,
+    )
+    intake.refuse("applications", ~on_staff, "unknown_staff", "surname", params=_person_label)
+    records = intake.records["applications"]
+    known = sorted(programs["program_code"])
+    intake.refuse(
+        "applications",
+        ~records["program_code"].isin(known),
+        "unknown_program",
+        "program_code",
+        params=lambda r: _suggest(r["program_code"], known),
+    )
+    records = intake.records["applications"]
+    offered = set(zip(catalog["plan_year"].astype(int), catalog["program_code"], strict=True))
+    in_catalog = pd.Series(
+        [(int(y), c) in offered for y, c in zip(records["plan_year"], records["program_code"], strict=True)],
+        index=records.index,
+        dtype=bool,
+    )
+    intake.refuse(
+        "applications",
+        ~in_catalog,
+        "program_not_in_catalog",
+        "program_code",
+        params=lambda r: {"expected": str(r["plan_year"])},
+    )
+    records = intake.records["applications"]
+    ids = application_ids(records)
+    # A part-timer may be put forward by both organisations for the same program: count the first only.
+    ordered = records.sort_values(["submitted", "file", "row"], kind="stable")
+    ordered_ids = ids[ordered.index]
+    again = ordered_ids.duplicated(keep="first")
+    first_from = dict(zip(ordered_ids[~again], ordered.loc[~again, "org_code"], strict=True))
+    repeated = again.reindex(records.index)
+    intake.refuse(
+        "applications",
+        repeated,
+        "duplicate_application",
+        "program_code",
+        params=lambda r: {"expected": first_from[ids[r.name]]},
+    )
+    return _application_table(
+        intake.records["applications"], config, organisations, staff, staff_archive, programs
+    )
+
+
+def application_ids(frame: pd.DataFrame) -> pd.Series:
+    """ "<plan year>-<person>-<program>": one person applies for one program once a year."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype="object")
+    return frame["plan_year"].astype(str) + "-" + person_ids(frame) + "-" + frame["program_code"]
+
+
+def _person_label(record: pd.Series) -> dict:
+    name = " ".join(str(record[c]) for c in NAME_PARTS if pd.notna(record[c]))
+    return {"value": f"{name}, {int(record['birth_year'])} г. р."}
+
+
+def _application_table(records, config, organisations, staff, staff_archive, programs) -> pd.DataFrame:
+    if records.empty:
+        return pd.DataFrame(columns=list(APPLICATION_COLUMNS))
+    frame = records.copy()
+    frame["person_id"] = person_ids(frame)
+    frame["application_id"] = application_ids(frame)
+    frame["municipality"] = frame["org_code"].map(organisations.set_index("org_code")["municipality"])
+    positions = pd.concat(
+        [
+            staff_archive.sort_values("archived_on")[["person_id", "org_code", "position"]],
+            staff[["person_id", "org_code", "position"]],
+        ],
+        ignore_index=True,
+    ).drop_duplicates(["person_id", "org_code"], keep="last")
+    frame = frame.merge(positions, on=["person_id", "org_code"], how="left", validate="many_to_one")
+    frame["provider_code"] = frame["program_code"].map(programs.set_index("program_code")["provider_code"])
+    frame["preferred_place"] = frame["preferred_place"].where(
+        frame["preferred_place"].notna(), frame["municipality"]
+    )
+    frame["preferred_period"] = frame["preferred_period"].fillna(ANY_PERIOD)
+    deadlines = {
+        y: pd.Timestamp(config.deadline("applications", int(y))) for y in frame["plan_year"].unique()
+    }
+    frame["late"] = (frame["application_date"] > frame["plan_year"].map(deadlines)).astype(bool)
+    frame = frame.reindex(columns=list(APPLICATION_COLUMNS))
+    return frame.sort_values("application_id").reset_index(drop=True)
+
+
+def flag_possible_duplicates(intake: IntakeResult) -> None:
+    """Warn about a staff record that may be a person already counted: the same full name with a birth year
+    one apart anywhere in the region, or a surname one letter apart in the same organisation and birth year."""
+    staff = intake.records["staff"]
+    if staff.empty:
+        return
+    frame = staff.copy()
+    for part in NAME_PARTS:
+        frame["_" + part] = frame[part].map(normalised_name)
+    frame["_order"] = list(zip(frame["submitted"], frame["file"], frame["row"], strict=True))
+    pairs = set()
+    for _, group in frame.groupby(["_surname", "_first_name", "_patronymic"], sort=False):
+        years = group["birth_year"].dropna().astype(int)
+        if years.nunique() < 2:
+            continue
+        for a in group.index:
+            for b in group.index:
+                if a < b and abs(int(group.at[a, "birth_year"]) - int(group.at[b, "birth_year"])) == 1:
+                    pairs.add((a, b, "год рождения отличается на один год"))
+    for _, group in frame.groupby(["org_code", "birth_year", "_first_name", "_patronymic"], sort=False):
+        if len(group) < 2:
+            continue
+        for a in group.index:
+            for b in group.index:
+                if a < b and one_letter_apart(group.at[a, "_surname"], group.at[b, "_surname"]):
+                    pairs.add((a, b, "фамилии отличаются одной буквой"))
+    for a, b, reason in sorted(pairs):
+        earlier, later = sorted((a, b), key=lambda i: frame.at[i, "_order"])
+        first = frame.loc[earlier]
+        other = f"строка {int(first['row'])} файла «{first['file']}»"
+        _warn_at(
+            intake,
+            "staff",
+            frame.loc[later],
+            "surname",
+            "possible_duplicate_person",
+            value="",
+            expected=other,
+            reason=reason,
+        )
+
+
+def one_letter_apart(a: str, b: str) -> bool:
+    """True when one letter replaced, added or removed turns a into b."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _warn_at(
+    intake: IntakeResult, sheet_name: str, record: pd.Series, column: str, code: str, **params
+) -> None:
+    """An issue that keeps the record but names its cell, as a refusal does."""
+    kind, sheet = SHEETS_BY_NAME[sheet_name]
+    info = next(i for i in columns_of(sheet.model) if i.name == column)
+    mapped = intake.mapped.get(record["file"])
+    part = mapped.sheets.get(sheet_name) if mapped else None
+    letter = part.letters.get(column, "") if part else ""
+    row = int(record["row"])
+    intake.log.add(
+        code,
+        file=record["file"],
+        login=record["sender"],
+        kind=kind.slug,
+        sheet=part.title if part else sheet.title,
+        row=row,
+        column=info.header,
+        cell=f"{letter}{row}",
+        **params,
+    )
+
+
+def places_text(places: object, names: dict[str, str]) -> str:
+    """Codes of places as people read them: municipality names joined with «; »."""
+    if places is None or (isinstance(places, float) and places != places) or places is pd.NA:
+        return ""
+    shown = []
+    for code in str(places).split("; "):
+        shown.append(code if code in (REMOTE_PLACE, ALL_PLACES) else names.get(code, code))
+    return "; ".join(shown)
