@@ -1,0 +1,349 @@
+"""The quality gate: one great-expectations checkpoint over the merged registries and the public frames; a failed
+expectation holds back the outputs that depend on it, not the whole run."""
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.config import RegionConfig
+from pipeline.registries import Registries
+from pipeline.workbooks import frame_to_sheet, write_workbook
+from schemas.columns import columns_of
+from schemas.kinds import KINDS
+from schemas.lists import (
+    ATTESTATION_CATEGORIES,
+    EDUCATION_LEVELS,
+    FORMS_OF_STUDY,
+    ORGANISATION_TYPES,
+    PERIODS,
+    POSITIONS,
+    PROGRAM_TYPES,
+    REMOTE_PLACE,
+)
+
+QUALITY_FILE = "проверка качества"
+
+# Columns that name or single out a person: never in a public frame. person_id is a pseudonym, still personal.
+PERSONAL_COLUMNS = tuple(
+    sorted(
+        {i.name for kind in KINDS for sheet in kind.sheets for i in columns_of(sheet.model) if i.personal}
+        | {"person_id", "responsible_name", "phone", "email", "application_id"}
+    )
+)
+
+# What each output is made from; a failed blocking expectation on one of these tables holds the output back.
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "catalog": ("catalog", "programs", "providers"),
+    "providers_public": ("providers", "provider_licences", "catalog"),
+    "municipality_stats": ("organisations", "staff", "applications"),
+    "needs": ("staff", "organisations", "catalog", "applications"),
+    "application_lists": ("applications", "staff", "organisations", "catalog"),
+}
+
+TABLE_TITLES = {
+    "municipalities": "Муниципальные образования",
+    "municipal_operators": "Муниципальные операторы",
+    "providers": "Операторы ПК",
+    "provider_licences": "Лицензии операторов ПК",
+    "organisations": "Организации",
+    "staff": "Работники",
+    "staff_archive": "Архив работников",
+    "programs": "Банк программ",
+    "catalog": "Каталог",
+    "applications": "Заявки",
+}
+
+# Generous upper bounds of plausible sizes; a region far beyond them has a folding or join bug.
+MAX_STAFF_PER_ORGANISATION = 1000
+MAX_APPLICATIONS_PER_PERSON_YEAR = 10
+MAX_ORGANISATIONS_PER_MUNICIPALITY = 2000
+MAX_CATALOG_PER_YEAR = 3000
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation, described as data so the suite reads as a list and the report can say it in Russian."""
+
+    table: str
+    kind: str  # unique, not_null, refers_to, in_list, rows, covers, no_personal, matches
+    columns: tuple[str, ...]
+    values: tuple = ()
+    low: int | None = None
+    high: int | None = None
+    parent: str = ""  # for refers_to: the table the values must exist in
+    blocking: bool = True
+
+    def description(self) -> str:
+        what = ", ".join(self.columns)
+        return {
+            "unique": f"значения «{what}» не повторяются",
+            "not_null": f"«{what}» заполнено",
+            "refers_to": f"«{what}» ссылается на существующую запись таблицы «{self.parent}»",
+            "in_list": f"«{what}» — значение из закрытого списка",
+            "matches": f"«{what}» в установленном формате",
+            "rows": f"число строк от {self.low} до {self.high}",
+            "covers": f"есть записи для каждого значения «{what}» из таблицы «{self.parent}»",
+            "no_personal": "нет столбцов с персональными данными",
+        }[self.kind]
+
+
+@dataclass
+class QualityResult:
+    expectations: pd.DataFrame  # table, check, columns, success, observed, blocking
+    held_back: set[str] = field(default_factory=set)
+
+    @property
+    def success(self) -> bool:
+        return bool(self.expectations["success"].all()) if not self.expectations.empty else True
+
+    def allows(self, output: str) -> bool:
+        return output not in self.held_back
+
+
+def suite_checks(
+    reg: Registries, config: RegionConfig, public: dict[int, dict[str, pd.DataFrame]]
+) -> list[Check]:
+    """The expectations of the merged state: keys, references, closed lists, plausible sizes, no personal data."""
+    codes = tuple(m.code for m in config.municipalities)
+    years = tuple(config.plan_years)
+    n_munis, n_orgs = len(codes), len(reg.organisations)
+    people = len(set(reg.staff["person_id"]) | set(reg.staff_archive["person_id"]))
+    refers = lambda table, column, parent, values: Check(  # noqa: E731
+        table, "refers_to", (column,), tuple(sorted({v for v in values if pd.notna(v)})), parent=parent
+    )
+    checks = [
+        Check("municipalities", "unique", ("code",)),
+        Check("municipalities", "rows", (), low=n_munis, high=n_munis),
+        Check("municipal_operators", "unique", ("municipality",)),
+        Check("municipal_operators", "in_list", ("municipality",), codes),
+        Check("providers", "unique", ("provider_code",)),
+        Check("providers", "not_null", ("provider_code",)),
+        Check("providers", "in_list", ("municipality",), codes),
+        Check("provider_licences", "unique", ("provider_code", "plan_year")),
+        refers("provider_licences", "provider_code", "providers", reg.providers["provider_code"]),
+        Check("organisations", "unique", ("org_code",)),
+        Check("organisations", "not_null", ("org_code",)),
+        Check("organisations", "not_null", ("login",)),
+        Check("organisations", "in_list", ("municipality",), codes),
+        Check("organisations", "in_list", ("org_type",), ORGANISATION_TYPES),
+        Check("organisations", "rows", (), low=0, high=MAX_ORGANISATIONS_PER_MUNICIPALITY * n_munis),
+        # A municipality whose operator is registered but that has no organisations yet is worth a look, not a
+        # reason to hold anything back.
+        Check(
+            "organisations",
+            "covers",
+            ("municipality",),
+            tuple(sorted(set(reg.municipal_operators["municipality"].dropna()))),
+            parent="municipal_operators",
+            blocking=False,
+        ),
+        Check("staff", "unique", ("person_id", "org_code")),
+        Check("staff", "not_null", ("person_id",)),
+        Check("staff", "matches", ("person_id",), (r"^P[0-9a-f]{10}$",)),
+        refers("staff", "org_code", "organisations", reg.organisations["org_code"]),
+        Check("staff", "in_list", ("municipality",), codes),
+        Check("staff", "in_list", ("position",), POSITIONS),
+        Check("staff", "in_list", ("education_level",), EDUCATION_LEVELS),
+        Check("staff", "in_list", ("attestation_category",), ATTESTATION_CATEGORIES),
+        Check("staff", "rows", (), low=0, high=MAX_STAFF_PER_ORGANISATION * max(n_orgs, 1)),
+        Check("staff_archive", "not_null", ("person_id",)),
+        Check("staff_archive", "not_null", ("archived_on",)),
+        Check("programs", "unique", ("program_code",)),
+        refers("programs", "provider_code", "providers", reg.providers["provider_code"]),
+        Check("programs", "in_list", ("program_type",), PROGRAM_TYPES),
+        Check("programs", "in_list", ("form",), FORMS_OF_STUDY),
+        Check("catalog", "unique", ("plan_year", "program_code")),
+        refers("catalog", "program_code", "programs", reg.programs["program_code"]),
+        refers("catalog", "provider_code", "providers", reg.providers["provider_code"]),
+        Check("catalog", "not_null", ("provider_code",)),
+        Check("catalog", "in_list", ("plan_year",), years),
+        Check("catalog", "rows", (), low=0, high=MAX_CATALOG_PER_YEAR * len(years)),
+        Check("applications", "unique", ("application_id",)),
+        Check("applications", "not_null", ("person_id",)),
+        refers(
+            "applications",
+            "person_id",
+            "staff",
+            pd.concat([reg.staff["person_id"], reg.staff_archive["person_id"]]),
+        ),
+        refers("applications", "org_code", "organisations", reg.organisations["org_code"]),
+        refers("applications", "program_code", "catalog", reg.catalog["program_code"]),
+        Check("applications", "in_list", ("plan_year",), years),
+        Check("applications", "in_list", ("preferred_period",), PERIODS),
+        Check("applications", "in_list", ("preferred_place",), (*codes, REMOTE_PLACE)),
+        Check("applications", "rows", (), low=0, high=MAX_APPLICATIONS_PER_PERSON_YEAR * people * len(years)),
+    ]
+    for year in sorted(public):
+        for name in sorted(public[year]):
+            checks.append(Check(public_table(name, year), "no_personal", ("column",), PERSONAL_COLUMNS))
+    return checks
+
+
+def public_table(name: str, year: int) -> str:
+    return f"public {name} {year}"
+
+
+def run_checkpoint(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.DataFrame:
+    """Validate every table with its expectations as one great-expectations checkpoint run."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx  # heavy: paid only by runs that check quality
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    source = context.data_sources.add_pandas("merged_state")
+    by_table: dict[str, list[Check]] = {}
+    for check in checks:
+        by_table.setdefault(check.table, []).append(check)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="asupk-quality-") as folder:
+        definitions = []
+        for index, (table, table_checks) in enumerate(by_table.items()):
+            path = Path(folder) / f"t{index}.parquet"
+            _validation_frame(tables[table]).to_parquet(path, index=False)
+            asset = source.add_parquet_asset(name=f"t{index}", path=path)
+            suite = context.suites.add(gx.ExpectationSuite(name=table))
+            for check in table_checks:
+                suite.add_expectation(_expectation(gx, check))
+            batch = asset.add_batch_definition_whole_dataframe(f"t{index}")
+            definitions.append(
+                context.validation_definitions.add(
+                    gx.ValidationDefinition(name=table, data=batch, suite=suite)
+                )
+            )
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(name="merged_state", validation_definitions=definitions, result_format="SUMMARY")
+        )
+        outcome = checkpoint.run()
+    for validation in outcome.run_results.values():
+        table_checks = by_table[validation.suite_name]
+        for check, result in zip(table_checks, validation.results, strict=True):
+            rows.append(
+                {
+                    "table": check.table,
+                    "check": check.description(),
+                    "columns": ", ".join(check.columns),
+                    "success": bool(result.success),
+                    "observed": _observed(result.result),
+                    "blocking": check.blocking,
+                }
+            )
+    return pd.DataFrame(rows, columns=["table", "check", "columns", "success", "observed", "blocking"])
+
+
+def _validation_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parquet wants one type per column: mixed text columns become plain strings."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(
+                lambda v: v if v is None or (isinstance(v, float) and v != v) else str(v)
+            )
+    return frame
+
+
+def _expectation(gx, check: Check):
+    e = gx.expectations
+    column = check.columns[0] if check.columns else None
+    if check.kind == "unique":
+        if len(check.columns) > 1:
+            return e.ExpectCompoundColumnsToBeUnique(column_list=list(check.columns))
+        return e.ExpectColumnValuesToBeUnique(column=column)
+    if check.kind == "not_null":
+        return e.ExpectColumnValuesToNotBeNull(column=column)
+    if check.kind in ("refers_to", "in_list"):
+        return e.ExpectColumnValuesToBeInSet(column=column, value_set=list(check.values))
+    if check.kind == "matches":
+        return e.ExpectColumnValuesToMatchRegex(column=column, regex=check.values[0])
+    if check.kind == "rows":
+        return e.ExpectTableRowCountToBeBetween(min_value=check.low, max_value=check.high)
+    if check.kind == "covers":
+        return e.ExpectColumnDistinctValuesToContainSet(column=column, value_set=list(check.values))
+    if check.kind == "no_personal":
+        return e.ExpectColumnValuesToNotBeInSet(column=column, value_set=list(check.values))
+    raise ValueError(f"unknown check kind {check.kind!r}")
+
+
+def _observed(result: dict) -> str:
+    if "observed_value" in result and result["observed_value"] is not None:
+        value = result["observed_value"]
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    count = result.get("unexpected_count")
+    if count:
+        sample = ", ".join(str(v) for v in (result.get("partial_unexpected_list") or [])[:5])
+        return f"не соответствуют: {count} ({sample})"
+    return ""
+
+
+def check_quality(
+    reg: Registries, config: RegionConfig, public: dict[int, dict[str, pd.DataFrame]]
+) -> QualityResult:
+    """Run the suite and name the outputs that must not be published."""
+    tables = dict(reg.tables())
+    for year, frames in public.items():
+        for name, frame in frames.items():
+            tables[public_table(name, year)] = pd.DataFrame({"column": [str(c) for c in frame.columns]})
+    results = run_checkpoint(tables, suite_checks(reg, config, public))
+    failed = set(results.loc[~results["success"] & results["blocking"], "table"])
+    held = {output for output, needs in OUTPUTS.items() if failed & set(needs)}
+    held |= {name for year, frames in public.items() for name in frames if public_table(name, year) in failed}
+    return QualityResult(results, held)
+
+
+def log_failures(quality: QualityResult, log) -> None:
+    """Every failed expectation is a row of the issue table."""
+    held = ", ".join(sorted(quality.held_back))
+    for row in quality.expectations[~quality.expectations["success"]].itertuples(index=False):
+        observed = f" ({row.observed})" if row.observed else ""
+        log.add(
+            "quality_expectation_failed",
+            file=QUALITY_FILE,
+            sheet=TABLE_TITLES.get(row.table, row.table),
+            column=row.columns,
+            value=f"{row.check}{observed}",
+            expected=f"Задержано: {held}." if row.blocking and held else "",
+            severity="ошибка" if row.blocking else "предупреждение",
+        )
+
+
+QUALITY_HEADERS = {
+    "table": "Таблица",
+    "check": "Проверка",
+    "columns": "Столбцы",
+    "success": "Пройдена",
+    "observed": "Наблюдаемое",
+    "blocking": "Задерживает публикацию",
+}
+
+
+def write_quality_report(quality: QualityResult, path: Path) -> Path:
+    shown = quality.expectations.copy()
+    shown["table"] = shown["table"].map(lambda t: TABLE_TITLES.get(t, t))
+    held = pd.DataFrame({"output": sorted(quality.held_back)}, columns=["output"])
+    return write_workbook(
+        path,
+        [
+            frame_to_sheet("Проверка качества", shown, QUALITY_HEADERS),
+            frame_to_sheet("Задержано", held, {"output": "Не опубликовано в этом запуске"}),
+        ],
+        title="Проверка качества сводных данных",
+    )
+
+
+def run_quality(ctx, state: dict) -> dict:
+    from pipeline.registry_reports import public_frames
+
+    ctx.progress("Проверка качества")
+    reg = state["registries"]
+    public = {year: dict(frames) for year, frames in state.get("public", {}).items()}
+    for year, frames in public_frames(reg, ctx.config).items():
+        public.setdefault(year, {}).update(frames)
+    quality = check_quality(reg, ctx.config, public)
+    log_failures(quality, state["intake"].log)
+    write_quality_report(quality, ctx.reports / "quality.xlsx")
+    return {"quality": quality}
