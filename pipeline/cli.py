@@ -1,7 +1,6 @@
 """The command line: run the cycle, check files, write templates and demo data, issue credentials."""
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -120,7 +119,7 @@ def _run(args) -> int:
 def _check(args) -> int:
     from pipeline.intake.check import check_files
 
-    return check_files(args.files, inputs=args.inputs, login=args.login, out=sys.stdout)
+    return check_files(args.files, inputs=args.inputs, login=args.login)
 
 
 def _templates(args) -> int:

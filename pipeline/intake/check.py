@@ -4,6 +4,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+import pandas as pd
+
 from pipeline import paths
 from pipeline.config import ConfigError, load_config
 from pipeline.intake.discover import list_input_files
@@ -12,11 +14,12 @@ from pipeline.issues import ERROR
 
 
 def check_files(
-    files: list[Path], inputs: Path = paths.INPUTS, login: str | None = None, out: TextIO = sys.stdout
+    files: list[Path], inputs: Path = paths.INPUTS, login: str | None = None, out: TextIO | None = None
 ) -> int:
     """Run the intake over the registries in `inputs` plus the given files, and report the given files' issues.
 
     The other files of `inputs` are read too, because who may send what, and for whom, is decided by them."""
+    out = out or sys.stdout
     try:
         config = load_config(inputs)
     except ConfigError as error:
@@ -46,7 +49,7 @@ def check_files(
                 p
                 for p in (
                     f"лист «{issue.sheet}»" if issue.sheet else "",
-                    f"строка {issue.row}" if issue.row is not None and issue.row == issue.row else "",
+                    f"строка {issue.row}" if not pd.isna(issue.row) else "",
                     f"столбец «{issue.column}»" if issue.column else "",
                     f"ячейка {issue.cell}" if issue.cell else "",
                 )

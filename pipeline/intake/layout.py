@@ -163,6 +163,8 @@ def _map_sheet(sheet: Sheet, raw: RawSheet, log: IssueLog, where: dict) -> Mappe
             suggestion=(f"; возможно, это «{close[0]}»" if close else ""),
             **where,
         )
+    if any(info.required and info.name not in positions for info in infos):
+        return None  # without a required column no row can be valid: the sheet changes nothing
     _fill_merged(raw, header_index, log, where)
     text = _data_frame(raw, header_index, positions, infos, log, where)
     letters = {name: column_letter(col) for name, col in positions.items()}
