@@ -109,12 +109,11 @@ def _faulty(code, value, row, login) -> bool:
         return value != login.removeprefix("oo-")
     if code == "unknown_program":
         return isinstance(value, str) and "-" in value
-    return (
-        {"not_a_date": "31.09.2026", "missing_value": None, "value_not_in_list": "вторая"}.get(code, value)
-        == value
-        if code != "hours_below_minimum"
-        else value < 16
-    )
+    expected = {"not_a_date": "31.09.2026", "missing_value": None, "value_not_in_list": "вторая"}
+    if code in expected:
+        return value == expected[code]
+    assert code == "hours_below_minimum", code
+    return value < 16
 
 
 def test_every_municipality_has_organisations_and_applicants_are_on_the_staff(demo):

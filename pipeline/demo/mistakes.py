@@ -138,13 +138,12 @@ def plant_mistakes(rng: random.Random, config: RegionConfig, subs: list) -> list
         f"Строка работника другой организации ({stranger['org_code']}).",
     )
 
-    municipal = [s for s in subs if s.kind == "organisations" and s.login.startswith("uo-")]
-    sub = pick(municipal)
-    index = rng.randrange(len(sub.sheets["organisations"]))
-    sub.sheets["organisations"][index]["phone"] = (
+    # A correction of an organisation's own details: rejecting it leaves the registry as it was.
+    sub = pick([s for s in subs if s.kind == "org_details"])
+    sub.sheets["org_details"][0]["phone"] = (
         f"{rng.randint(20, 79)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
     )
-    record(sub, "organisations", index, "phone", "bad_phone", "Телефон без кода города.")
+    record(sub, "org_details", 0, "phone", "bad_phone", "Телефон без кода города.")
 
     latest_programs = {}
     for s in subs:
