@@ -1,0 +1,412 @@
+"""Quarterly monitoring: real execution reports in, plan against fact, late reports, completions into staff."""
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from pipeline.config import load_config
+from pipeline.intake.discover import list_input_files
+from pipeline.intake.take_in import take_in
+from pipeline.monitoring import (
+    MISSING,
+    NOT_REQUIRED,
+    SUBMITTED,
+    SUBMITTED_LATE,
+    apply_completions,
+    monitor,
+    planned_groups,
+    run_monitoring,
+)
+from pipeline.registries import Registries, person_id
+from pipeline.workbooks import SheetSpec, write_workbook
+from schemas.columns import columns_of
+from schemas.kinds import KINDS_BY_SLUG
+
+D = dt.date
+YEAR = 2027
+AS_OF = D(2027, 7, 20)  # Q1 and Q2 reports are due (10.04 and 10.07), Q3 is not
+CONFIG = load_config(Path("/nonexistent"))
+CERT = "удостоверение о повышении квалификации"
+
+PROVIDERS = [  # code, name, login
+    ("ИРО", "АУ ДПО ХМАО – Югры «Институт развития образования»", "pk-iro"),
+    ("СГУ", "БУ ВО «Сургутский государственный университет»", "pk-sgu"),
+    ("ЮГУ", "ФГБОУ ВО «Югорский государственный университет»", "pk-ugu"),
+]
+PROGRAMS = [("ИРО-015", "ИРО", "Функциональная грамотность", 72), ("СГУ-002", "СГУ", "Цифровая школа", 36),
+            ("ЮГУ-001", "ЮГУ", "Наставничество", 16)]  # fmt: skip
+ORGS = [("100012", "10", "МБОУ СОШ № 12", "oo-100012"), ("100034", "10", "МБОУ СОШ № 34", "oo-100034"),
+        ("050001", "05", "МБОУ СШ № 1", "oo-050001")]  # fmt: skip
+PEOPLE = {  # letter -> org, surname, first name, patronymic, birth year, last training year
+    "A": ("100012", "Петрова", "Анна", "Сергеевна", 1985, 2022),
+    "B": ("100012", "Иванов", "Олег", "Петрович", 1979, 2025),
+    "C": ("050001", "Сидорова", "Мария", "Ивановна", 1990, None),
+    "D": ("050001", "Кузнецов", "Илья", None, 1988, 2023),
+    "E": ("100012", "Орлова", "Нина", "Павловна", 1970, 2024),
+    "F": ("100034", "Белова", "Вера", "Олеговна", 1995, 2021),
+    "G": ("100034", "Смирнов", "Артём", "Ильич", 1983, 2024),
+    "H": ("050001", "Попова", "Ольга", "Юрьевна", 1992, 2023),
+    "I": ("100012", "Зайцев", "Павел", "Андреевич", 1986, 2020),
+}
+GROUPS = {  # code -> planned start, end, members
+    "ИРО-015-1": (D(2027, 2, 1), D(2027, 2, 12), "ABC"),
+    "ИРО-015-2": (D(2027, 3, 1), D(2027, 3, 12), "DE"),  # moved into Q2, held there
+    "ИРО-015-3": (D(2027, 4, 5), D(2027, 4, 16), "F"),  # cancelled
+    "СГУ-002-1": (D(2027, 3, 15), D(2027, 3, 26), "GH"),  # reported late
+    "ЮГУ-001-1": (D(2027, 5, 17), D(2027, 5, 19), "I"),  # never reported
+}
+# What each provider reported: file name -> groups sheet rows, listeners sheet rows.
+REPORTS = {
+    ("pk-iro", "2027-04-08 исполнение 2027 1кв.xlsx"): (
+        [("ИРО-015-1", "проведена", D(2027, 2, 1), D(2027, 2, 12), None),
+         ("ИРО-015-2", "перенесена", D(2027, 5, 10), D(2027, 5, 21), "болезнь преподавателя")],
+        [("ИРО-015-1", "A", "да", "862700100001", D(2027, 2, 12)),
+         ("ИРО-015-1", "B", "да", "862700100002", D(2027, 2, 12)),
+         ("ИРО-015-1", "C", "нет", None, None)],
+    ),
+    ("pk-iro", "2027-07-09 исполнение 2027 2кв.xlsx"): (
+        [("ИРО-015-2", "проведена", D(2027, 5, 10), D(2027, 5, 21), None),
+         ("ИРО-015-3", "отменена", None, None, "группа не набрана")],
+        [("ИРО-015-2", "D", "да", "862700100003", D(2027, 5, 21)),
+         ("ИРО-015-2", "E", "да", "862700100004", D(2027, 5, 21))],
+    ),
+    ("pk-sgu", "2027-04-15 исполнение 2027 1кв.xlsx"): (
+        [("СГУ-002-1", "проведена", D(2027, 3, 15), D(2027, 3, 26), None)],
+        [("СГУ-002-1", "G", "да", "СГУ-2027-1", D(2027, 3, 26)),
+         ("СГУ-002-1", "H", "да", "СГУ-2027-2", D(2027, 3, 26))],
+    ),
+}  # fmt: skip
+
+
+def _headers(sheet_name: str) -> list[str]:
+    sheet = next(s for k in KINDS_BY_SLUG.values() for s in k.sheets if s.name == sheet_name)
+    return [c.header for c in columns_of(sheet.model)], [c.name for c in columns_of(sheet.model)]
+
+
+def _put(root: Path, login: str, name: str, slug: str, rows_by_sheet: dict[str, list[dict]]) -> None:
+    """A submission as an operator writes it: the kind's sheets, schema headers in row 1."""
+    specs = []
+    for sheet in KINDS_BY_SLUG[slug].sheets:
+        headers, names = _headers(sheet.name)
+        rows = [[row.get(n) for n in names] for row in rows_by_sheet.get(sheet.name, [])]
+        specs.append(SheetSpec(sheet.title, headers, rows))
+    write_workbook(root / login / name, specs)
+
+
+def _person(letter: str) -> dict:
+    org, surname, first, patronymic, birth, _ = PEOPLE[letter]
+    return {
+        "org_code": org,
+        "surname": surname,
+        "first_name": first,
+        "patronymic": patronymic,
+        "birth_year": birth,
+    }
+
+
+def _pid(letter: str) -> str:
+    _, surname, first, patronymic, birth, _ = PEOPLE[letter]
+    return person_id(surname, first, patronymic, birth)
+
+
+def write_inputs(root: Path, reports: dict) -> Path:
+    example = {c.name: c.example for c in columns_of(KINDS_BY_SLUG["providers"].sheets[0].model)}
+    providers = [example | {"provider_code": c, "name": n, "login": login} for c, n, login in PROVIDERS]
+    _put(root, "iro", "2026-01-15 операторы пк.xlsx", "providers", {"providers": providers})
+    for (login, name), (groups, listeners) in reports.items():
+        _put(root, login, name, "execution", {
+            "execution_groups": [dict(zip(["group_code", "status", "actual_start", "actual_end", "comment"], g,
+                                          strict=True)) for g in groups],
+            "execution_listeners": [{"group_code": g, **_person(who), "completed": done,
+                                     "certificate_type": CERT if number else None, "certificate_number": number,
+                                     "certificate_date": day} for g, who, done, number, day in listeners],
+        })  # fmt: skip
+    return root
+
+
+def registries() -> Registries:
+    staff = pd.DataFrame(
+        [
+            {"person_id": _pid(k), "org_code": org, "municipality": ORGS_BY_CODE[org][1], "surname": s,
+             "first_name": f, "patronymic": p, "birth_year": b, "position": "учитель",
+             "last_training_year": last, "courses_taken": "Старый курс (36 ч, 2022)" if k == "A" else None}
+            for k, (org, s, f, p, b, last) in PEOPLE.items()
+        ]
+    )  # fmt: skip
+    staff["last_training_year"] = staff["last_training_year"].astype("Int64")
+    programs = pd.DataFrame(PROGRAMS, columns=["program_code", "provider_code", "title", "hours"])
+    catalog = programs.assign(plan_year=YEAR)
+    empty = pd.DataFrame()
+    return Registries(
+        municipalities=empty,
+        municipal_operators=empty,
+        providers=pd.DataFrame(PROVIDERS, columns=["provider_code", "name", "login"]),
+        provider_licences=empty,
+        organisations=pd.DataFrame(ORGS, columns=["org_code", "municipality", "name", "login"]),
+        staff=staff,
+        staff_archive=empty,
+        programs=programs,
+        catalog=catalog,
+        applications=empty,
+    )
+
+
+ORGS_BY_CODE = {o[0]: o for o in ORGS}
+
+
+def schedule() -> SimpleNamespace:
+    groups = pd.DataFrame(
+        [
+            {"plan_year": YEAR, "group_code": code, "program_code": code.rsplit("-", 1)[0],
+             "provider_code": code.split("-")[0], "place": "10", "start_date": pd.Timestamp(start),
+             "end_date": pd.Timestamp(end), "capacity": 25, "form": "очная", "listeners": len(who),
+             "source": "оператор ПК"}
+            for code, (start, end, who) in GROUPS.items()
+        ]
+    )  # fmt: skip
+    members = pd.DataFrame(
+        [
+            {"plan_year": YEAR, "group_code": code, "application_id": f"{YEAR}-{_pid(k)}-{code[:-2]}",
+             "person_id": _pid(k), "org_code": PEOPLE[k][0], "municipality": ORGS_BY_CODE[PEOPLE[k][0]][1],
+             "travel_km": 0.0}
+            for code, (_, _, who) in GROUPS.items() for k in who
+        ]
+    )  # fmt: skip
+    groups["plan_year"] = groups["plan_year"].astype("Int64")
+    members["plan_year"] = members["plan_year"].astype("Int64")
+    return SimpleNamespace(groups=groups, members=members)
+
+
+def run_region(tmp_path: Path, reports: dict = REPORTS):
+    inputs = write_inputs(tmp_path / "inputs", reports)
+    intake = take_in(list_input_files(inputs), inputs, CONFIG)
+    regs, plan = registries(), schedule()
+    groups = planned_groups(plan.groups, regs.catalog, regs.programs)
+    result = monitor(intake, groups, plan.members, regs.staff, regs.providers, CONFIG, AS_OF)
+    return intake, result
+
+
+def expected_figures(reports: dict) -> pd.DataFrame:
+    """Plan against fact per provider and planned quarter, recomputed straight from the rows written."""
+    final: dict[str, tuple] = {}
+    trained: set[tuple[str, str]] = set()
+    moved: set[str] = set()
+    for (_, name), (groups, listeners) in sorted(reports.items(), key=lambda item: item[0][1].split()[-1]):
+        quarter = int(name.split()[-1][0])
+        for code, status, _, end, _ in groups:
+            final[code] = (status, end, quarter)
+            moved |= {code} if status == "перенесена" else set()
+        for code, who, done, _, _ in listeners:
+            (trained.add if done == "да" else trained.discard)((code, who))
+    hours = {p[0]: p[3] for p in PROGRAMS}
+    rows = []
+    for code, (_, end, who) in GROUPS.items():
+        status, actual_end, reported_in = final.get(code, (None, None, None))
+        held = status == "проведена" or (
+            status == "перенесена" and (actual_end.month - 1) // 3 + 1 == reported_in
+        )
+        rows.append(
+            {
+                "quarter": (end.month - 1) // 3 + 1,
+                "provider_code": code.split("-")[0],
+                "groups_planned": 1,
+                "groups_held": int(held),
+                "groups_moved": int(code in moved),
+                "groups_cancelled": int(status == "отменена"),
+                "listeners_planned": len(who),
+                "listeners_trained": sum((code, k) in trained for k in who),
+                "person_hours": sum((code, k) in trained for k in who) * hours[code.rsplit("-", 1)[0]],
+            }
+        )
+    table = pd.DataFrame(rows).groupby(["quarter", "provider_code"], as_index=False).sum()
+    table["completion_rate"] = (table["listeners_trained"] / table["listeners_planned"]).round(4)
+    return table
+
+
+def test_plan_fact_reconciles_with_the_reports(tmp_path):
+    intake, result = run_region(tmp_path)
+    assert not [i for i in intake.log.rows if i["severity"] == "ошибка"], intake.log.rows
+    got = result.plan_fact["provider"]
+    assert (got["plan_year"] == YEAR).all()
+    got = got.drop(columns="plan_year").astype({"quarter": int})
+    want = expected_figures(REPORTS)
+    pd.testing.assert_frame_equal(
+        got.sort_values(["quarter", "provider_code"]).reset_index(drop=True),
+        want[got.columns].sort_values(["quarter", "provider_code"]).reset_index(drop=True),
+        check_dtype=False,
+    )
+    iro_q1 = got[(got["provider_code"] == "ИРО") & (got["quarter"] == 1)].iloc[0]
+    assert (iro_q1["groups_held"], iro_q1["groups_moved"], iro_q1["listeners_trained"]) == (2, 1, 4)
+    assert iro_q1["person_hours"] == 4 * 72 and iro_q1["completion_rate"] == 0.8
+    # Every cut adds up to the same totals.
+    totals = result.plan_fact["summary"][["listeners_planned", "listeners_trained", "person_hours"]].sum()
+    for cut in ("provider", "program", "municipality", "organisation"):
+        assert result.plan_fact[cut][totals.index].sum().equals(totals), cut
+    by_org = result.plan_fact["organisation"].set_index(["quarter", "org_code"])
+    assert by_org.loc[(1, "050001"), "listeners_planned"] == 3  # C, D, H
+    assert by_org.loc[(1, "050001"), "listeners_trained"] == 2  # D, H
+
+
+def test_latest_report_wins_for_a_moved_group(tmp_path):
+    _, result = run_region(tmp_path)
+    moved = result.outcomes.set_index("group_code").loc["ИРО-015-2"]
+    assert moved["status"] == "проведена" and moved["quarter"] == 2 and moved["planned_quarter"] == 1
+    assert moved["moved"] and moved["held"]
+
+
+def test_report_status_flags_missing_and_late(tmp_path):
+    _, result = run_region(tmp_path)
+    status = result.report_status.set_index(["provider_code", "quarter"])["status"]
+    assert status[("ИРО", 1)] == SUBMITTED and status[("ИРО", 2)] == SUBMITTED
+    assert status[("СГУ", 1)] == SUBMITTED_LATE and status[("СГУ", 2)] == NOT_REQUIRED
+    assert status[("ЮГУ", 1)] == NOT_REQUIRED and status[("ЮГУ", 2)] == MISSING
+    assert 3 not in result.report_status["quarter"].tolist()  # not due on 20.07
+    late = set(zip(result.late_reports["provider_code"], result.late_reports["quarter"], strict=True))
+    assert late == {("СГУ", 1), ("ЮГУ", 2)}
+
+
+def test_completion_updates_staff_and_leaves_the_overdue_list(tmp_path):
+    _, result = run_region(tmp_path)
+    regs = registries()
+    interval = CONFIG.training_interval_years
+    next_year = YEAR + 1
+
+    def overdue(staff: pd.DataFrame) -> set[str]:
+        last = staff["last_training_year"]
+        return set(staff.loc[last.isna() | (last < next_year - interval), "person_id"])
+
+    assert _pid("A") in overdue(regs.staff)
+    updated = apply_completions(regs.staff, result.completions)
+    a = updated.set_index("person_id").loc[_pid("A")]
+    assert a["last_training_year"] == 2027
+    assert a["courses_taken"] == "Старый курс (36 ч, 2022); Функциональная грамотность (72 ч, 2027)"
+    assert _pid("A") not in overdue(updated)
+    assert _pid("C") in overdue(updated)  # did not complete
+    assert _pid("I") in overdue(updated)  # the group was never reported on
+    # Applying the same completions twice changes nothing.
+    assert apply_completions(updated, result.completions).equals(updated)
+
+
+DEFECTS = {
+    **REPORTS,
+    ("pk-iro", "2027-07-09 исполнение 2027 2кв.xlsx"): (
+        [("ИРО-015-2", "проведена", D(2027, 5, 10), D(2027, 5, 21), None),
+         ("ИРО-015-3", "отменена", None, None, "группа не набрана"),
+         ("ИРО-015-9", "проведена", D(2027, 5, 10), D(2027, 5, 21), None)],
+        [("ИРО-015-2", "D", "да", "862700100003", D(2027, 5, 21)),
+         ("ИРО-015-2", "E", "да", "862700100001", D(2027, 5, 21)),  # A's number again
+         ("ИРО-015-2", "G", "да", "862700100005", D(2027, 5, 21)),  # G is not in this group
+         ("ИРО-015-3", "F", "да", "862700100006", D(2027, 4, 16)),  # the group was cancelled
+         ("ИРО-015-1", "C", "да", "862700100007", D(2027, 1, 20))],  # before the group started
+    ),
+}  # fmt: skip
+
+
+def test_defective_rows_are_refused_with_their_cells(tmp_path):
+    intake, result = run_region(tmp_path, DEFECTS)
+    ours = {
+        (i["code"], i["cell"])
+        for i in intake.log.rows
+        if i["file"] == "pk-iro/2027-07-09 исполнение 2027 2кв.xlsx" and i["severity"] == "ошибка"
+    }
+    assert ours == {
+        ("unknown_group", "A4"),
+        ("certificate_duplicate", "I3"),
+        ("listener_not_in_group", "A4"),
+        ("completion_in_cancelled_group", "G5"),
+        ("certificate_date_invalid", "J6"),
+    }
+    counts = intake.counts["pk-iro/2027-07-09 исполнение 2027 2кв.xlsx"]
+    assert counts.refused == 5
+    done = result.completions
+    assert set(done.loc[done["completed"] == "да", "certificate_number"]) == {
+        "862700100001", "862700100002", "862700100003", "СГУ-2027-1", "СГУ-2027-2",
+    }  # fmt: skip
+    # C's refused Q2 completion leaves the Q1 «нет» in force.
+    c = done.set_index(["group_code", "person_id"]).loc[("ИРО-015-1", _pid("C"))]
+    assert c["completed"] == "нет"
+
+
+def test_certificate_in_the_future_is_refused(tmp_path):
+    reports = dict(REPORTS)
+    groups, listeners = reports[("pk-sgu", "2027-04-15 исполнение 2027 1кв.xlsx")]
+    listeners = [(*row[:4], D(2027, 8, 1)) if row[1] == "H" else row for row in listeners]
+    reports[("pk-sgu", "2027-04-15 исполнение 2027 1кв.xlsx")] = (groups, listeners)
+    intake, _ = run_region(tmp_path, reports)
+    refused = [i for i in intake.log.rows if i["code"] == "certificate_date_invalid"]
+    assert [(i["cell"], i["value"]) for i in refused] == [("J3", "01.08.2027")]
+    assert "по 20.07.2027" in refused[0]["message"]
+
+
+@pytest.fixture
+def stage_run(tmp_path):
+    inputs = write_inputs(tmp_path / "inputs", REPORTS)
+    intake = take_in(list_input_files(inputs), inputs, CONFIG)
+    ctx = SimpleNamespace(config=CONFIG, reports=tmp_path / "reports", as_of=AS_OF)
+    state = {"intake": intake, "registries": registries(), "schedule": schedule()}
+    return ctx, state, run_monitoring(ctx, state)
+
+
+def test_stage_writes_reports_and_replaces_staff(stage_run):
+    ctx, state, added = stage_run
+    assert sorted(p.name for p in ctx.reports.glob("monitoring-*.xlsx")) == [
+        "monitoring-2027-Q1.xlsx",
+        "monitoring-2027-Q2.xlsx",
+    ]
+    book = openpyxl.load_workbook(ctx.reports / "monitoring-2027-Q2.xlsx")
+    assert book.sheetnames == [
+        "Сводка", "По операторам ПК", "По программам", "По муниципалитетам", "По организациям",
+        "Отчёты операторов",
+    ]  # fmt: skip
+    summary = [[c.value for c in row] for row in book["Сводка"].iter_rows(min_row=3)]
+    header = [c.value for c in book["Сводка"][2]]
+    total = dict(zip(header, summary[-1], strict=True))
+    assert total["Квартал"] == "Итого"
+    assert total["Слушателей по плану"] == 9 and total["Обучено (завершили)"] == 6
+    statuses = {(r[0].value, r[1].value): r[-1].value for r in book["Отчёты операторов"].iter_rows(min_row=3)}
+    assert statuses[("II квартал", "ЮГУ")] == MISSING
+    staff = added["registries"].staff.set_index("person_id")
+    assert staff.loc[_pid("D"), "last_training_year"] == 2027
+    assert state["registries"].staff.set_index("person_id").loc[_pid("D"), "last_training_year"] == 2023
+
+
+def test_organisations_get_their_staff_not_trained(stage_run):
+    ctx, _, _ = stage_run
+    folder = ctx.reports / "organisations"
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+    assert files == [
+        "oo-050001", "oo-050001/не обучены-2027.xlsx", "oo-100034", "oo-100034/не обучены-2027.xlsx",
+    ]  # fmt: skip
+    rows = list(
+        openpyxl.load_workbook(ctx.reports / "organisations/oo-100034/не обучены-2027.xlsx").active.values
+    )
+    header, data = rows[1], rows[2:]
+    assert [dict(zip(header, r, strict=True))["Фамилия"] for r in data] == ["Белова"]
+    assert dict(zip(header, data[0], strict=True))["Причина"] == "группа отменена"
+
+
+def test_public_frames_hold_counts_only(stage_run):
+    _, _, added = stage_run
+    frames = added["public"][YEAR]
+    assert set(frames) == {"monitoring", "monitoring_municipality", "report_status"}
+    personal = {"surname", "first_name", "patronymic", "birth_year", "person_id", "org_code"}
+    for name, frame in frames.items():
+        assert not personal & set(frame.columns), name
+    by_municipality = frames["monitoring_municipality"].set_index(["quarter", "municipality"])
+    assert by_municipality.loc[(1, "05"), "listeners_planned"] == 3
+    assert by_municipality.loc[(1, "05"), "municipality_name"] == CONFIG.municipality_by_code["05"].name
+
+
+def test_reports_are_byte_identical(tmp_path):
+    outputs = []
+    for run in ("one", "two"):
+        inputs = write_inputs(tmp_path / run / "inputs", REPORTS)
+        intake = take_in(list_input_files(inputs), inputs, CONFIG)
+        ctx = SimpleNamespace(config=CONFIG, reports=tmp_path / run / "reports", as_of=AS_OF)
+        run_monitoring(ctx, {"intake": intake, "registries": registries(), "schedule": schedule()})
+        outputs.append({p.relative_to(ctx.reports): p.read_bytes() for p in ctx.reports.rglob("*.xlsx")})
+    assert outputs[0] == outputs[1] and outputs[0]
