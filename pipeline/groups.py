@@ -1,0 +1,420 @@
+"""Forming groups from teachers' choices: where each program meets, how many groups, who goes where (CP-SAT)."""
+
+import math
+import time
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from pipeline.config import RegionConfig
+from schemas.lists import ALL_PLACES, REMOTE_PLACE
+
+# A teacher who studies away from the place they asked for (their own municipality when they named none)
+# counts as this many extra kilometres: remote study is not free for someone who wanted a classroom, and a
+# town two hours away is worse than the one they named.
+MISMATCH_KM = 50
+# CP-SAT's deterministic time per program (roughly seconds of one core): a region solves in seconds within
+# about 1% of the bound, and the answer is the same on every machine: it does not depend on the wall clock.
+DETERMINISTIC_LIMIT = 0.25
+PERIOD_ORDER = {"I квартал": 1, "II квартал": 2, "III квартал": 3, "IV квартал": 4, "любой": 5}
+
+REASON_TOO_FEW = "меньше {group_min} заявок на программу по всем местам"
+REASON_NO_PLACE = "нет допустимого места проведения"
+REASON_FULL = "все группы заполнены"
+REASON_NOT_IN_CATALOG = "программы нет в каталоге планового года"
+
+GROUP_COLUMNS = [
+    "plan_year",
+    "group_code",
+    "program_code",
+    "provider_code",
+    "place",
+    "quarter",
+    "capacity",
+    "form",
+    "listeners",
+]
+MEMBER_COLUMNS = [
+    "plan_year",
+    "group_code",
+    "application_id",
+    "person_id",
+    "org_code",
+    "municipality",
+    "travel_km",
+]
+UNPLACED_COLUMNS = ["plan_year", "application_id", "person_id", "org_code", "program_code", "reason"]
+SOLVER_COLUMNS = [
+    "plan_year",
+    "programs",
+    "models",
+    "objective",
+    "bound",
+    "gap",
+    "travel_km",
+    "seconds",
+    "status",
+]
+
+
+@dataclass
+class GroupPlan:
+    """The proposed groups of every plan year: groups, their members, the unplaced and the solver's report."""
+
+    groups: pd.DataFrame  # GROUP_COLUMNS; quarter 1..4, or <NA> when the members take any period
+    members: pd.DataFrame  # MEMBER_COLUMNS
+    unplaced: pd.DataFrame  # UNPLACED_COLUMNS
+    solver: pd.DataFrame  # SOLVER_COLUMNS, one row per plan year
+
+
+@dataclass(frozen=True)
+class Program:
+    code: str
+    provider_code: str
+    group_min: int
+    group_max: int
+    form: str
+    sites: tuple[str, ...]  # municipality codes, then REMOTE_PLACE if the program may run remotely
+
+
+def program_sites(entry: pd.Series, config: RegionConfig, provider_municipality: str | None = None) -> tuple:
+    """Where a catalog program may meet: its declared municipalities (every one for «все муниципалитеты»; the
+    provider's own when it declared none), plus «дистанционно» when its form or ДОТ allows it."""
+    known = [m.code for m in config.municipalities]
+    declared = [p.strip() for p in str(entry.get("places") or "").split(";") if p.strip()]
+    if ALL_PLACES in declared:
+        sites = list(known)
+    else:
+        sites = [p for p in known if p in declared]
+    if not sites and provider_municipality in known and ALL_PLACES not in declared:
+        if REMOTE_PLACE not in declared:
+            sites = [provider_municipality]
+    remote = REMOTE_PLACE in declared or entry.get("distance") == "да" or entry.get("form") == "заочная"
+    return tuple(sites) + ((REMOTE_PLACE,) if remote else ())
+
+
+def most_placeable(n: int, group_min: int, group_max: int) -> int:
+    """The most applicants that fit into whole groups of group_min..group_max listeners."""
+    for k in range(n, group_min - 1, -1):
+        if math.ceil(k / group_max) <= k // group_min:
+            return k
+    return 0
+
+
+def form_groups(
+    applications: pd.DataFrame,
+    catalog: pd.DataFrame,
+    config: RegionConfig,
+    providers: pd.DataFrame | None = None,
+    deterministic_limit: float = DETERMINISTIC_LIMIT,
+) -> GroupPlan:
+    """Groups for every plan year and catalog program. Per program: place every application that can be
+    placed at all (computed exactly), then minimise total travel with CP-SAT; split each place's load into
+    groups of near-equal size, listeners of the same preferred quarter together."""
+    home = {}
+    if providers is not None and not providers.empty:
+        home = dict(zip(providers["provider_code"], providers["municipality"], strict=True))
+    groups, members, unplaced, reports = [], [], [], []
+    for year in sorted(applications["plan_year"].dropna().unique().tolist()):
+        year = int(year)
+        started = time.perf_counter()
+        entries = catalog[catalog["plan_year"] == year].set_index("program_code")
+        totals = _Totals()
+        for code, choices in _choices_by_program(applications[applications["plan_year"] == year]):
+            if code not in entries.index:
+                unplaced.extend(_unplaced(year, code, choices, REASON_NOT_IN_CATALOG))
+                continue
+            entry = entries.loc[code]
+            program = Program(
+                code=code,
+                provider_code=entry["provider_code"],
+                group_min=int(entry["group_min"]),
+                group_max=int(entry["group_max"]),
+                form=entry["form"],
+                sites=program_sites(entry, config, home.get(entry["provider_code"])),
+            )
+            result = _program_groups(year, program, choices, config, deterministic_limit, totals)
+            groups.extend(result[0])
+            members.extend(result[1])
+            unplaced.extend(result[2])
+        reports.append(totals.row(year, time.perf_counter() - started))
+    return GroupPlan(
+        groups=_frame(groups, GROUP_COLUMNS, ["plan_year", "group_code"]),
+        members=_frame(members, MEMBER_COLUMNS, ["plan_year", "group_code", "application_id"]),
+        unplaced=_frame(unplaced, UNPLACED_COLUMNS, ["plan_year", "application_id"]),
+        solver=pd.DataFrame(reports, columns=SOLVER_COLUMNS),
+    )
+
+
+@dataclass
+class _Totals:
+    programs: int = 0
+    models: int = 0
+    objective: int = 0
+    bound: float = 0.0
+    travel: float = 0.0
+    optimal: bool = True
+
+    def row(self, year: int, seconds: float) -> dict:
+        gap = (self.objective - self.bound) / self.objective if self.objective > 0 else 0.0
+        return {
+            "plan_year": year,
+            "programs": self.programs,
+            "models": self.models,
+            "objective": self.objective,
+            "bound": round(self.bound, 1),
+            "gap": round(max(gap, 0.0), 6),
+            "travel_km": round(self.travel, 1),
+            "seconds": round(seconds, 3),
+            "status": "оптимум" if self.optimal else "допустимое решение",
+        }
+
+
+class Choice(NamedTuple):
+    """One application as group formation sees it."""
+
+    application_id: str
+    person_id: str
+    org_code: str
+    origin: str  # municipality of the teacher's organisation
+    wish: str  # preferred place: a municipality code or «дистанционно»
+    period_rank: int  # 1..4 for a preferred quarter, 5 for any
+    applied: pd.Timestamp
+
+
+def _choices_by_program(apps: pd.DataFrame):
+    """(program code, its choices) in code order; plain tuples, since pandas rows are slow to walk."""
+    wish = (
+        apps["preferred_place"].astype("object").where(apps["preferred_place"].notna(), apps["municipality"])
+    )
+    period = apps["preferred_period"].astype("object").map(PERIOD_ORDER).fillna(5).astype(int)
+    columns = zip(
+        apps["program_code"],
+        apps["application_id"],
+        apps["person_id"],
+        apps["org_code"],
+        apps["municipality"].astype(str),
+        wish.astype(str),
+        period,
+        apps["application_date"],
+        strict=True,
+    )
+    by_program: dict[str, list[Choice]] = {}
+    for code, *fields in columns:
+        by_program.setdefault(code, []).append(Choice(*fields))
+    for code in sorted(by_program):
+        yield code, sorted(by_program[code], key=lambda c: c.application_id)
+
+
+def _program_groups(year, program: Program, choices: list[Choice], config, limit, totals: _Totals):
+    totals.programs += 1
+    if not program.sites:
+        return [], [], _unplaced(year, program.code, choices, REASON_NO_PLACE)
+    if len(choices) < program.group_min:
+        return (
+            [],
+            [],
+            _unplaced(year, program.code, choices, REASON_TOO_FEW.format(group_min=program.group_min)),
+        )
+    by_class: dict[tuple[str, str], list[Choice]] = {}
+    # Within a class, earlier applications are placed first: the latest ones are left out if any must be.
+    for choice in sorted(choices, key=lambda c: (c.origin, c.wish, c.applied, c.application_id)):
+        by_class.setdefault((choice.origin, choice.wish), []).append(choice)
+    keys = sorted(by_class)
+    counts = np.array([len(by_class[k]) for k in keys], dtype=int)
+    travel = np.array([[_travel_km(config, origin, site) for site in program.sites] for origin, _ in keys])
+    cost = np.array(
+        [
+            [
+                round(travel[i, j]) + (0 if site == wish else MISMATCH_KM)
+                for j, site in enumerate(program.sites)
+            ]
+            for i, (_, wish) in enumerate(keys)
+        ],
+        dtype=int,
+    ).reshape(len(keys), len(program.sites))
+    target = most_placeable(len(choices), program.group_min, program.group_max)
+    load, opened, objective, bound, optimal = _solve(counts, cost, target, program, limit)
+    totals.models += 1
+    totals.objective += objective
+    totals.bound += bound
+    totals.optimal &= optimal
+    at_site: dict[int, list] = {j: [] for j in range(len(program.sites))}
+    left = []
+    for i, key in enumerate(keys):
+        start = 0
+        for j in range(len(program.sites)):
+            take = int(load[i, j])
+            at_site[j].extend((c, travel[i, j]) for c in by_class[key][start : start + take])
+            start += take
+        left.extend(by_class[key][start:])
+    groups, members, number = [], [], 0
+    for j, site in enumerate(program.sites):
+        if not opened[j]:
+            continue
+        people = sorted(
+            at_site[j], key=lambda item: (item[0].period_rank, item[0].origin, item[0].application_id)
+        )
+        for chunk in _split(people, int(opened[j])):
+            number += 1
+            group_code = f"{program.code}-{number}"
+            wanted = [c.period_rank for c, _ in chunk if c.period_rank < 5]
+            quarter = max(set(wanted), key=lambda q: (wanted.count(q), -q)) if wanted else pd.NA
+            groups.append(
+                {
+                    "plan_year": year,
+                    "group_code": group_code,
+                    "program_code": program.code,
+                    "provider_code": program.provider_code,
+                    "place": site,
+                    "quarter": quarter,
+                    "capacity": program.group_max,
+                    "form": program.form,
+                    "listeners": len(chunk),
+                }
+            )
+            for c, km in chunk:
+                totals.travel += km
+                members.append(
+                    {
+                        "plan_year": year,
+                        "group_code": group_code,
+                        "application_id": c.application_id,
+                        "person_id": c.person_id,
+                        "org_code": c.org_code,
+                        "municipality": c.origin,
+                        "travel_km": round(float(km), 1),
+                    }
+                )
+    return groups, members, _unplaced(year, program.code, left, REASON_FULL)
+
+
+def _solve(counts: np.ndarray, cost: np.ndarray, target: int, program: Program, limit: float):
+    """Place exactly `target` applicants at the least cost: load[i, j] of class i at site j, opened[j] groups.
+    Returns load, opened, objective, bound and whether the solution is proven optimal."""
+    n_classes, n_sites = cost.shape
+    if n_sites == 1:
+        load = _fill_single(counts, cost, target)
+        value = int((load * cost).sum())
+        return load, [_groups_for(target, program)], value, float(value), True
+    model = cp_model.CpModel()
+    most_groups = math.ceil(int(counts.sum()) / program.group_min)
+    x = [
+        [model.new_int_var(0, int(counts[i]), f"x{i}_{j}") for j in range(n_sites)] for i in range(n_classes)
+    ]
+    y = [model.new_int_var(0, most_groups, f"y{j}") for j in range(n_sites)]
+    for i in range(n_classes):
+        model.add(sum(x[i]) <= int(counts[i]))
+    for j in range(n_sites):
+        at_site = sum(x[i][j] for i in range(n_classes))
+        model.add(at_site >= program.group_min * y[j])
+        model.add(at_site <= program.group_max * y[j])
+    model.add(sum(x[i][j] for i in range(n_classes) for j in range(n_sites)) == target)
+    model.minimize(sum(int(cost[i, j]) * x[i][j] for i in range(n_classes) for j in range(n_sites)))
+    hint = _greedy(counts, cost, target, program)
+    for i in range(n_classes):
+        for j in range(n_sites):
+            model.add_hint(x[i][j], int(hint[i, j]))
+    for j in range(n_sites):
+        model.add_hint(y[j], _groups_for(int(hint[:, j].sum()), program))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = limit
+    solver.parameters.linearization_level = 2
+    status = solver.solve(model)
+    bound = max(float(solver.best_objective_bound), _cheapest_bound(counts, cost, target))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # out of time before the hint was repaired
+        opened = [_groups_for(int(hint[:, j].sum()), program) for j in range(n_sites)]
+        return hint, opened, int((hint * cost).sum()), bound, False
+    load = np.array([[solver.value(x[i][j]) for j in range(n_sites)] for i in range(n_classes)])
+    opened = [solver.value(y[j]) for j in range(n_sites)]
+    return load, opened, int(solver.objective_value), bound, status == cp_model.OPTIMAL
+
+
+def _cheapest_bound(counts: np.ndarray, cost: np.ndarray, target: int) -> float:
+    """A lower bound whatever the group sizes: the `target` cheapest applicants, each at its cheapest site."""
+    best = np.repeat(cost.min(axis=1), counts)
+    return float(np.sort(best, kind="stable")[:target].sum())
+
+
+def _greedy(counts: np.ndarray, cost: np.ndarray, target: int, program: Program) -> np.ndarray:
+    """A feasible start: everyone at their cheapest open site, closing the emptiest site while any has
+    fewer than a group's minimum; the single best site when that does not give whole groups."""
+    n_sites = cost.shape[1]
+    open_sites = list(range(n_sites))
+    while True:
+        choice = np.array(open_sites)[np.argmin(cost[:, open_sites], axis=1)]
+        loads = np.bincount(choice, weights=counts, minlength=n_sites).astype(int)
+        small = [j for j in open_sites if loads[j] < program.group_min]
+        if not small or len(open_sites) == 1:
+            break
+        open_sites.remove(min(small, key=lambda j: (loads[j], j)))
+    load = np.zeros(cost.shape, dtype=int)
+    load[np.arange(len(counts)), choice] = counts
+    drop = int(load.sum()) - target
+    if drop == 0 and all(
+        most_placeable(int(loads[j]), program.group_min, program.group_max) == loads[j] for j in open_sites
+    ):
+        return load
+    best = int(np.argmin((cost * counts[:, None]).sum(axis=0)))
+    single = np.zeros(cost.shape, dtype=int)
+    single[:, [best]] = _fill_single(counts, cost[:, [best]], target)
+    return single
+
+
+def _fill_single(counts: np.ndarray, cost: np.ndarray, target: int) -> np.ndarray:
+    """`target` applicants at one site, the classes that travel least first."""
+    load = np.zeros((len(counts), 1), dtype=int)
+    for i in np.argsort(cost[:, 0], kind="stable"):
+        take = min(int(counts[i]), target - int(load.sum()))
+        load[i, 0] = take
+    return load
+
+
+def _groups_for(n: int, program: Program) -> int:
+    return math.ceil(n / program.group_max) if n else 0
+
+
+def _split(people: list, n_groups: int) -> list[list]:
+    """Consecutive chunks of near-equal size: the people arrive ordered by their preferred quarter."""
+    base, extra = divmod(len(people), n_groups)
+    chunks, start = [], 0
+    for g in range(n_groups):
+        size = base + (1 if g < extra else 0)
+        chunks.append(people[start : start + size])
+        start += size
+    return chunks
+
+
+def _travel_km(config: RegionConfig, origin: str, site: str) -> float:
+    if site == REMOTE_PLACE or origin == site:
+        return 0.0
+    if origin not in config.municipality_by_code:
+        return 0.0
+    return config.distance_km(origin, site)
+
+
+def _unplaced(year: int, program_code: str, choices: list[Choice], reason: str) -> list[dict]:
+    return [
+        {
+            "plan_year": year,
+            "application_id": c.application_id,
+            "person_id": c.person_id,
+            "org_code": c.org_code,
+            "program_code": program_code,
+            "reason": reason,
+        }
+        for c in choices
+    ]
+
+
+def _frame(rows: list[dict], columns: list[str], key: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("plan_year", "capacity", "listeners", "quarter"):
+        if column in frame:
+            frame[column] = pd.array(frame[column], dtype="Int64")
+    return frame.sort_values(key, kind="stable").reset_index(drop=True)
