@@ -250,7 +250,7 @@ def _files(tmp: Path) -> dict[str, tuple[Expected, object]]:
         ),
         # entities and DTDs anywhere
         "billion-laughs.xlsx": (
-            x(("xml_entities",), False),
+            x(("xml_entities",), False, "xlsx"),
             lambda p: zip_bytes(
                 _with(
                     _sheet(CELLS), "xl/worksheets/sheet1.xml", lambda s: BILLION_LAUGHS + s.split("\n", 1)[1]
@@ -296,7 +296,7 @@ def _files(tmp: Path) -> dict[str, tuple[Expected, object]]:
             ),
         ),
         "utf16-entity-sheet.xlsx": (
-            x(("xml_entities",), False),
+            x(("xml_entities",), False, "xlsx"),
             lambda p: zip_bytes(
                 _with(
                     _sheet(CELLS),
@@ -319,7 +319,7 @@ def _files(tmp: Path) -> dict[str, tuple[Expected, object]]:
             lambda p: zip_bytes(_sheet(CELLS, tail=spaces), p),
         ),
         "zip-bomb-declared-size.xlsx": (x(("zip_bomb",), False), lambda p: _forged(p, size=600 * 2**20)),
-        "zip-size-lie.xlsx": (x(("file_unreadable",), False), lambda p: _forged(p, size=100)),
+        "zip-size-lie.xlsx": (x(("file_unreadable",), False, "xlsx"), lambda p: _forged(p, size=100)),
         "zip-overlapping-members.xlsx": (
             x(("zip_bomb",), False),
             lambda p: (

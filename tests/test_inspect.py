@@ -156,11 +156,48 @@ def test_cells_found_past_the_first_window(tmp_path):
     assert result.sheet_rows == {"Лист1": 40000}
 
 
-def test_limits_are_honoured_at_their_edge(tmp_path):
-    beyond = xml_scan.beyond_limits_pattern(200_000, 300)
-    assert not beyond.search(b' r="KN200000"') and not beyond.search(b' r="200000"')
-    assert beyond.search(b' r="KO1"') and beyond.search(b' r="AAA1"') and beyond.search(b' r="A200001"')
-    assert beyond.search(b' r="1000000"') and not beyond.search(b' r="99999"')
+def test_fast_and_full_cell_scans_agree(tmp_path):
+    cells = []
+    for r in range(1, 3000):
+        cells.append(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c>')
+        if r % 7 == 0:
+            cells.append(f'<c r="B{r}"><f>A{r}*2</f></c>')
+        if r % 11 == 0:
+            cells.append(f'<c r="C{r}" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="D{r}" t="e"><v>#N/A</v></c>')
+        if r % 13 == 0:
+            cells.append(f'<c r="E{r}" t="str"><f>""</f><v></v></c><c r="F{r}" t="s"><f>X{r}</f><v>0</v></c>')
+        cells.append("</row>")
+    xml = sheet_xml("".join(cells), f"A1:F{r}").encode()
+    fast = xml_scan.scan_sheet(io.BytesIO(xml), len(xml), 200_000, 300)
+    full = xml_scan.scan_sheet_cells(io.BytesIO(xml))
+    assert not fast.full_parse_needed
+    assert fast.formulas == full.formulas and len(full.formulas) > 1000
+    assert fast.errors == full.errors and full.errors["D11"] == "#N/A"
+    assert fast.last_row == 2999
+
+
+@pytest.mark.parametrize(
+    ("ref", "beyond"),
+    [
+        ("KN200000", False),
+        ("KO1", True),
+        ("AAA1", True),
+        ("A200001", True),
+        ("A1000000", True),
+        ("B99999", False),
+    ],
+)
+def test_references_at_the_limits(ref, beyond):
+    xml = sheet_xml(f'<row r="1"><c r="{ref}"><v>1</v></c></row>', "A1").encode()
+    try:
+        xml_scan.scan_sheet(io.BytesIO(xml), len(xml), 200_000, 300)
+    except xml_scan.ScanAbort as stop:
+        assert beyond and stop.code == "absurd_range" and stop.value == ref
+    else:
+        assert not beyond
+
+
+def test_limits_are_configurable(tmp_path):
     path = tmp_path / "two-rows.xlsx"
     zip_bytes(xlsx_parts(), path)
     assert inspect_workbook(path, Limits(max_rows=2)).readable

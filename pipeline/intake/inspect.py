@@ -18,6 +18,7 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Members this small cannot be bombs whatever their ratio; a sheet of blank styled rows compresses well.
 RATIO_FLOOR_BYTES = 1 << 20
 SMALL_PART_CAP = 32 << 20  # workbook.xml, rels, content types, manifests
+WORKSHEET_RE = re.compile(r"xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 NESTED_ARCHIVE_SUFFIXES = (".zip", ".jar", ".7z", ".rar", ".gz", ".tar", ".cab")
 
 MAIN_TYPES = {
@@ -160,11 +161,9 @@ def _inspect_zip(path: Path, limits: Limits, result: Inspection) -> None:
         _check_members(infos, limits, result)
         names = {info.filename for info in infos}
         for info in infos:
-            if _is_xml_part(info.filename):
-                with archive.open(info) as stream:
-                    if xml_scan.scan_part(stream, _cap(info, limits)).declarations:
-                        result.refuse("xml_entities", info.filename)
-                        raise Refused
+            # Worksheets, the bulk of the bytes, are checked in their own single pass.
+            if _is_xml_part(info.filename) and not WORKSHEET_RE.match(info.filename):
+                _refuse_entities(archive, info.filename, limits, result)
         if "mimetype" in names and "[Content_Types].xml" not in names:
             _inspect_ods(archive, names, limits, result)
         elif "[Content_Types].xml" in names:
@@ -241,6 +240,14 @@ def _check_overlaps(infos: list[zipfile.ZipInfo], result: Inspection) -> None:
             raise Refused
 
 
+def _refuse_entities(archive: zipfile.ZipFile, name: str, limits: Limits, result: Inspection) -> None:
+    info = archive.getinfo(name)
+    with archive.open(info) as stream:
+        if xml_scan.scan_part(stream, _cap(info, limits)).declarations:
+            result.refuse("xml_entities", name)
+            raise Refused
+
+
 def _is_xml_part(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels", ".vml")) or name == "mimetype"
 
@@ -281,10 +288,14 @@ def _inspect_ooxml(archive: zipfile.ZipFile, names: set[str], limits: Limits, re
     for title, _part, state in sheets:
         if state in ("hidden", "veryHidden"):
             result.hidden_sheets.add(title)
-    beyond = xml_scan.beyond_limits_pattern(limits.max_rows, limits.max_cols)
+    scanned = set()
     for title, part, _state in sheets:
-        if part in names:
-            _inspect_sheet(archive, title, part, limits, beyond, result)
+        if part in names and part not in scanned:
+            scanned.add(part)
+            _inspect_sheet(archive, title, part, limits, result)
+    for name in sorted(names - scanned):
+        if WORKSHEET_RE.match(name):  # a sheet no title points to: still checked for entities
+            _refuse_entities(archive, name, limits, result)
     for name in sorted(names):
         if re.fullmatch(r"xl/sharedStrings\d*\.xml", name, re.IGNORECASE):
             _check_shared_strings(archive, name, limits, result)
@@ -338,19 +349,20 @@ def _resolve(folder: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(folder, target))
 
 
-def _inspect_sheet(archive, title: str, part: str, limits: Limits, beyond, result: Inspection) -> None:
+def _inspect_sheet(archive, title: str, part: str, limits: Limits, result: Inspection) -> None:
     info = archive.getinfo(part)
     try:
         with archive.open(info) as stream:
-            scan = xml_scan.scan_part(
-                stream, _cap(info, limits), sheet=True, beyond=beyond, max_rows=limits.max_rows
-            )
+            scan = xml_scan.scan_sheet(stream, _cap(info, limits), limits.max_rows, limits.max_cols)
     except xml_scan.ScanAbort as stop:
         expected = (
             f"{limits.max_rows} строк, {limits.max_cols} столбцов" if stop.code == "absurd_range" else ""
         )
         result.refuse(stop.code, stop.value, sheet=title, expected=expected)
         raise Refused from None
+    if scan.declarations:
+        result.refuse("xml_entities", part)
+        raise Refused
     if not scan.structure_ok:
         result.refuse("file_unreadable", f"лист «{title}» повреждён")
         raise Refused
@@ -360,12 +372,8 @@ def _inspect_sheet(archive, title: str, part: str, limits: Limits, beyond, resul
     if scan.has_controls and not any(f.code == "activex" for f in result.findings):
         result.note("activex")
     result.sheet_rows[title] = scan.last_row
-    if (
-        scan.has_formulas
-        or scan.has_errors
-        or scan.has_inline_runs
-        or scan.longest_text > limits.max_cell_chars
-    ):
+    formulas, errors = scan.formulas, scan.errors
+    if scan.full_parse_needed or scan.longest_text > limits.max_cell_chars:
         with archive.open(info) as stream:
             cells = xml_scan.scan_sheet_cells(stream)
         if cells.longest_text > limits.max_cell_chars:
@@ -373,10 +381,11 @@ def _inspect_sheet(archive, title: str, part: str, limits: Limits, beyond, resul
                 "giant_cell", str(cells.longest_text), sheet=title, expected=str(limits.max_cell_chars)
             )
             raise Refused
-        if cells.formulas:
-            result.formulas[title] = cells.formulas
-        if cells.errors:
-            result.errors[title] = cells.errors
+        formulas, errors = cells.formulas, cells.errors
+    if formulas:
+        result.formulas[title] = formulas
+    if errors:
+        result.errors[title] = errors
 
 
 def _check_dimension(title: str, ref: str, limits: Limits, result: Inspection) -> None:

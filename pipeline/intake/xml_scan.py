@@ -9,25 +9,15 @@ import numpy as np
 from defusedxml import ElementTree as SafeTree
 
 CHUNK_BYTES = 1 << 20
-# A token the byte scans look for is never longer than this; windows overlap by as much.
-OVERLAP_BYTES = 512
+# A token or a formula cell the byte scans cut out is never longer than this; windows overlap by as much.
+OVERLAP_BYTES = 64 * 1024
 
 # DOCTYPE/ENTITY in ASCII-compatible encodings and in both UTF-16 byte orders (a hostile writer may use either).
 _DECLARATIONS = [
     word.encode(enc) for word in ("<!DOCTYPE", "<!ENTITY") for enc in ("ascii", "utf-16-le", "utf-16-be")
 ]
 DECLARATION_RE = re.compile(b"|".join(re.escape(d) for d in _DECLARATIONS), re.IGNORECASE)
-ROW_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-ROW_NUMBER_RE = re.compile(rb'\sr="(\d{1,12})"')
 DIMENSION_RE = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref="([^"]{0,64})"')
-FORMULA_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
-ERROR_TYPE_RE = re.compile(rb'\st="e"')
-INLINE_RUN_RE = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?is[\s>](?:(?!</(?:[A-Za-z_][\w.-]*:)?is>).){0,4096}?<(?:[A-Za-z_][\w.-]*:)?r>",
-    re.S,
-)
-OLE_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?oleObjects?[\s>]")
-CONTROL_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?controls?[\s>]")
 SHEET_START_RE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
 
 
@@ -61,28 +51,6 @@ def split_ref(ref: str) -> tuple[int, int] | None:
     if not match:
         return None
     return int(match.group(2)), column_number(match.group(1))
-
-
-def _greater_than(text: str, alphabet: str) -> str:
-    """A regex matching strings of the alphabet (no leading zero/blank) ranking above text: longer, or same length
-    and greater place by place."""
-    first, last = alphabet[0], alphabet[-1]
-    lead = alphabet[1] if alphabet == "0123456789" else first
-    options = [f"[{lead}-{last}][{first}-{last}]{{{len(text)},}}"]
-    for i, ch in enumerate(text):
-        following = alphabet.index(ch) + 1
-        if following < len(alphabet):
-            options.append(
-                f"{re.escape(text[:i])}[{alphabet[following]}-{last}][{first}-{last}]{{{len(text) - i - 1}}}"
-            )
-    return "|".join(options)
-
-
-def beyond_limits_pattern(max_rows: int, max_cols: int) -> re.Pattern:
-    """Any r="..." attribute (a cell or a row) that points past the limits, found at C speed."""
-    cols = _greater_than(column_letters(max_cols), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    rows = _greater_than(str(max_rows), "0123456789")
-    return re.compile(rf'\sr="(?:(?:{cols})\d|[A-Z]*(?:{rows})")'.encode())
 
 
 def windows(stream: IO[bytes], cap: int) -> Iterator[tuple[bytes, int, bool]]:
@@ -131,62 +99,174 @@ class PartScan:
     """What the byte scan of one XML part found."""
 
     declarations: bool = False
+    longest_text: int = 0
+
+
+def _has_declaration(window: bytes) -> bool:
+    # A literal search first: "<!" is rare in spreadsheet XML (comments, CDATA), the full pattern is slow.
+    if b"<!" in window or b"<\x00!" in window or b"\x00<\x00!" in window:
+        return bool(DECLARATION_RE.search(window))
+    return False
+
+
+def scan_part(stream: IO[bytes], cap: int) -> PartScan:
+    """One pass over a part's raw bytes: DTD or entity declarations, and the longest text run."""
+    found = PartScan()
+    runs = TextRuns()
+    for window, fresh_end, final in windows(stream, cap):
+        if _has_declaration(window):
+            found.declarations = True
+            return found
+        runs.feed(window[: len(window) if final else fresh_end])
+    found.longest_text = runs.result()
+    return found
+
+
+@dataclass
+class SheetScan:
+    """What the byte scan of one worksheet found; full_parse_needed when the fast path could not be sure."""
+
+    declarations: bool = False
+    structure_ok: bool = True
+    dimension: str = ""
     rows_seen: int = 0
     last_row: int = 0
-    dimension: str = ""
-    has_formulas: bool = False
-    has_errors: bool = False
-    has_inline_runs: bool = False
+    formulas: dict[str, bool] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    full_parse_needed: bool = False
     has_ole: bool = False
     has_controls: bool = False
     longest_text: int = 0
-    structure_ok: bool = True
-    notes: list[str] = field(default_factory=list)
 
 
-def scan_part(
-    stream: IO[bytes], cap: int, *, sheet: bool = False, beyond: re.Pattern | None = None, max_rows: int = 0
-) -> PartScan:
-    """One pass over a part's raw bytes. For a sheet also rows, dimension and what needs a closer look;
-    raises ScanAbort at the first absurd reference."""
-    found = PartScan()
-    first = True
-    tail = b""
+PREFIXED_ROOT_RE = re.compile(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]")
+ROW_PLAIN_RE = re.compile(rb"<row[\s/>]")
+FORMULA_PLAIN_RE = re.compile(rb"<f[\s/>]")
+ERROR_PLAIN_RE = re.compile(rb't="e"')
+CELL_REF_RE = re.compile(rb'\sr="([A-Z]{1,3}\d{1,7})"')
+CELL_TYPE_RE = re.compile(rb'\st="([a-zA-Z]{1,9})"')
+VALUE_RE = re.compile(rb"<v>([^<]*)</v>|<v\s*/>")
+XML_ESCAPES = {b"&amp;": b"&", b"&lt;": b"<", b"&gt;": b">", b"&quot;": b'"', b"&apos;": b"'"}
+LETTER_A, LETTER_Z, DIGIT_0, DIGIT_9 = 65, 90, 48, 57
+WHITESPACE = np.array([32, 9, 10, 13], dtype=np.uint8)
+
+
+def scan_sheet(stream: IO[bytes], cap: int, max_rows: int, max_cols: int) -> SheetScan:
+    """One pass over a worksheet at C speed (byte searches, numpy): rows, references past the limits, formula
+    and error cells. Raises ScanAbort at the first absurd reference."""
+    found = SheetScan()
     runs = TextRuns()
+    first, tail = True, b""
     for window, fresh_end, final in windows(stream, cap):
         limit = len(window) if final else fresh_end
         if first:
             first = False
-            if sheet and not SHEET_START_RE.match(window[:64]):
-                found.structure_ok = False
-        if DECLARATION_RE.search(window):
+            found.structure_ok = bool(SHEET_START_RE.match(window[:64]))
+            found.full_parse_needed = bool(PREFIXED_ROOT_RE.search(window[:4096]))
+            if m := DIMENSION_RE.search(window):
+                found.dimension = m.group(1).decode("ascii", "replace")
+        if _has_declaration(window):
             found.declarations = True
             return found
         runs.feed(window[:limit])
-        found.longest_text = runs.result()
-        if not sheet:
-            tail = window[-64:]
-            continue
-        if not found.dimension and (m := DIMENSION_RE.search(window)):
-            found.dimension = m.group(1).decode("ascii", "replace")
-        if beyond is not None and (m := beyond.search(window)):
-            raise ScanAbort("absurd_range", m.group(0).decode("ascii", "replace").split('"')[1])
-        rows = [m for m in ROW_RE.finditer(window) if m.start() < limit]
-        found.rows_seen += len(rows)
-        if rows:
-            number = ROW_NUMBER_RE.search(window[rows[-1].start() : rows[-1].start() + 400].split(b">")[0])
-            found.last_row = int(number.group(1)) if number else found.last_row + len(rows)
-        if max_rows and max(found.rows_seen, found.last_row) > max_rows:
-            raise ScanAbort("absurd_range", f"{max(found.rows_seen, found.last_row)} строк")
-        found.has_formulas = found.has_formulas or bool(FORMULA_RE.search(window))
-        found.has_errors = found.has_errors or bool(ERROR_TYPE_RE.search(window))
-        found.has_inline_runs = found.has_inline_runs or bool(INLINE_RUN_RE.search(window))
-        found.has_ole = found.has_ole or bool(OLE_RE.search(window))
-        found.has_controls = found.has_controls or bool(CONTROL_RE.search(window))
+        _check_references(window, limit, max_rows, max_cols, found)
+        # Every match of "<row" plus one byte is five bytes long: the end bound keeps exactly those starting
+        # before the limit.
+        found.rows_seen += len(ROW_PLAIN_RE.findall(window, 0, limit + 4))
+        if found.rows_seen > max_rows:
+            raise ScanAbort("absurd_range", f"{found.rows_seen} строк")
+        if not found.full_parse_needed:
+            _locate_cells(window, limit, final, found)
+        found.has_ole = found.has_ole or b"oleObject" in window
+        found.has_controls = found.has_controls or b"<controls" in window or b":controls" in window
+        if b"<is" in window and (b"<r>" in window or b"<r " in window):
+            found.full_parse_needed = True  # rich inline strings: their length needs the parser
         tail = window[-64:]
-    if sheet and not tail.rstrip().endswith(b"worksheet>"):
-        found.structure_ok = False
+    found.longest_text = runs.result()
+    found.structure_ok = found.structure_ok and tail.rstrip().endswith(b"worksheet>")
+    if not found.last_row and found.rows_seen:
+        found.last_row = found.rows_seen  # rows without r attributes: their count is the best estimate
     return found
+
+
+def _check_references(window: bytes, limit: int, max_rows: int, max_cols: int, found: SheetScan) -> None:
+    """Every r="..." attribute (rows and cells) read with numpy; any past the limits stops the scan."""
+    data = np.frombuffer(window, dtype=np.uint8)
+    size = len(data)
+    if size < 8:
+        return
+    at = np.flatnonzero(data[1 : size - 3] == ord("r")) + 1
+    at = at[(data[at + 1] == ord("=")) & (data[at + 2] == ord('"')) & np.isin(data[at - 1], WHITESPACE)]
+    at = at[at < limit]
+    if len(at) == 0:
+        return
+    col = np.zeros(len(at), dtype=np.int64)
+    letters = np.zeros(len(at), dtype=np.int64)
+    reading = np.ones(len(at), dtype=bool)
+    for step in range(4):  # four letters are past any real column
+        ch = data[np.minimum(at + 3 + step, size - 1)].astype(np.int64)
+        letter = reading & (ch >= LETTER_A) & (ch <= LETTER_Z)
+        col = np.where(letter, col * 26 + ch - 64, col)
+        letters += letter
+        reading &= letter
+    row = np.zeros(len(at), dtype=np.int64)
+    reading = np.ones(len(at), dtype=bool)
+    for step in range(12):  # twelve digits are past any real row
+        ch = data[np.minimum(at + 3 + letters + step, size - 1)].astype(np.int64)
+        digit = reading & (ch >= DIGIT_0) & (ch <= DIGIT_9)
+        row = np.where(digit, row * 10 + ch - 48, row)
+        reading &= digit
+    found.last_row = max(found.last_row, int(row.max()))
+    beyond = np.flatnonzero((row > max_rows) | (col > max_cols))
+    if len(beyond):
+        start = int(at[beyond[0]]) + 3
+        raise ScanAbort(
+            "absurd_range", window[start : window.find(b'"', start, start + 24)].decode("ascii", "replace")
+        )
+
+
+def _locate_cells(window: bytes, limit: int, final: bool, found: SheetScan) -> None:
+    """Formula and error cells cut out of the window by byte search and read by pattern; anything unusual
+    (no reference, a cell running past the window) hands the sheet to the full parser."""
+    found_at: dict[int, int] = {}  # where the enclosing cell should start -> where its marker is
+    # Each pattern's matches have a fixed length; the end bounds keep those starting before the limit.
+    for match in FORMULA_PLAIN_RE.finditer(window, 0, limit + 2):
+        found_at[window.rfind(b"<c ", 0, match.start())] = match.start()
+    for match in ERROR_PLAIN_RE.finditer(window, 0, limit + 4):
+        found_at[window.rfind(b"<", 0, match.start())] = match.start()
+    for start, marker in sorted(found_at.items()):
+        tag_end = window.find(b">", start)
+        if start < 0 or tag_end < 0 or not window.startswith(b"<c ", start):
+            found.full_parse_needed = True
+            return
+        if window[tag_end - 1] == ord("/"):
+            cell = window[start : tag_end + 1]
+        else:
+            close = window.find(b"</c>", tag_end)
+            cell = window[start : close + 4] if close >= 0 else b""
+        # The marker must lie inside the cell cut out, or the cut went wrong (an odd tag, a cell past the window).
+        if not start <= marker < start + len(cell) or not _read_cell_bytes(cell, found):
+            found.full_parse_needed = True
+            return
+
+
+def _read_cell_bytes(cell: bytes, found: SheetScan) -> bool:
+    head = cell[: cell.find(b">") + 1]
+    ref = CELL_REF_RE.search(head)
+    if not ref or b"<c " in cell[3:] or b"<is" in cell or b"<![CDATA[" in cell:
+        return False
+    kind_match = CELL_TYPE_RE.search(head)
+    kind = kind_match.group(1) if kind_match else b""
+    value = VALUE_RE.search(cell)
+    text = value.group(1) if value and value.group(1) is not None else b""
+    for escaped, plain in XML_ESCAPES.items():
+        text = text.replace(escaped, plain)
+    name = ref.group(1).decode("ascii")
+    if FORMULA_PLAIN_RE.search(cell):
+        found.formulas[name] = value is not None and (bool(text) or kind == b"str")
+    if kind == b"e":
+        found.errors[name] = text.decode("utf-8", "replace").strip()
+    return True
 
 
 def local(tag: str) -> str:
