@@ -1,0 +1,137 @@
+"""The merged registries: stable identities, the archive, application refusals cell by cell, reconciliation."""
+
+import sqlite3
+
+import pandas as pd
+import pytest
+from registry_region import EXPECTED_REFUSALS, PETROVA, SIDOROV, STAGES, registry_region, run_region
+
+from pipeline.registries import one_letter_apart, person_id
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory):
+    root = tmp_path_factory.mktemp("region")
+    registry_region(root / "inputs")
+    return run_region(root / "inputs", root / "reports", STAGES[:2])
+
+
+def _issues(state, code):
+    log = state["intake"].log.to_frame()
+    return log[log["code"] == code]
+
+
+def test_person_id_ignores_case_yo_and_spacing():
+    assert person_id("Пётр", "Фёдор", None, 1980) == person_id(" пЕтр ", "федор", "", 1980.0)
+    assert person_id("Петров", "Иван", "", 1980) != person_id("Петров", "Иван", "", 1981)
+
+
+def test_identity_survives_a_move_and_the_archive_keeps_the_date(region):
+    reg = region["registries"]
+    pid = person_id(*PETROVA)
+    assert reg.staff.loc[reg.staff["person_id"] == pid, "org_code"].tolist() == ["100013"]
+    archived = reg.staff_archive[reg.staff_archive["person_id"] == pid]
+    assert archived["org_code"].tolist() == ["100012"]
+    assert archived["archived_on"].tolist() == [pd.Timestamp("2026-09-20")]
+    assert archived["municipality"].tolist() == ["10"]
+
+
+def test_part_timer_is_one_person_with_two_staff_rows(region):
+    rows = region["registries"].staff[lambda s: s["person_id"] == person_id(*SIDOROV)]
+    assert sorted(rows["org_code"]) == ["100012", "100013"]
+    assert sorted(rows["position"]) == ["педагог дополнительного образования", "учитель"]
+
+
+def test_application_refusals_name_their_code_and_cell(region):
+    log = region["intake"].log.to_frame()
+    refused = log[log["code"].isin({c for c, _ in EXPECTED_REFUSALS}) & log["file"].str.contains("заявки")]
+    assert set(zip(refused["code"], refused["cell"], strict=True)) == EXPECTED_REFUSALS
+    suggestion = refused.loc[refused["code"] == "unknown_program", "message"].item()
+    assert "возможно, имелось в виду «ИРО-00" in suggestion
+    counts = region["intake"].counts
+    assert counts["oo-100012/2026-10-05 заявки 2027.xlsx"].refused == 4
+    assert counts["oo-100013/2026-10-10 заявки 2027.xlsx"].refused == 1
+
+
+def test_every_accepted_application_once_and_pointing_to_staff_and_catalog(region):
+    reg, counts = region["registries"], region["intake"].counts
+    apps = reg.applications
+    accepted = sum(c.accepted for f, c in counts.items() if "заявки" in f)
+    assert len(apps) == accepted == 3
+    assert apps["application_id"].is_unique
+    people = set(
+        zip(
+            pd.concat([reg.staff, reg.staff_archive])["person_id"],
+            pd.concat([reg.staff, reg.staff_archive])["org_code"],
+            strict=True,
+        )
+    )
+    assert all(pair in people for pair in zip(apps["person_id"], apps["org_code"], strict=True))
+    offered = set(zip(reg.catalog["plan_year"], reg.catalog["program_code"], strict=True))
+    assert all(pair in offered for pair in zip(apps["plan_year"], apps["program_code"], strict=True))
+    assert (
+        reg.staff["municipality"]
+        == reg.staff["org_code"].map(reg.organisations.set_index("org_code")["municipality"])
+    ).all()
+
+
+def test_late_application_and_defaults(region):
+    apps = region["registries"].applications.set_index("application_id")
+    late = apps.loc[f"2027-{person_id(*PETROVA)}-ИРО-002"]
+    assert bool(late["late"]) and late["preferred_place"] == "10" and late["org_code"] == "100013"
+    assert not apps.loc[f"2027-{person_id(*SIDOROV)}-ИРО-001", "late"]
+    assert apps.loc[f"2027-{person_id(*PETROVA)}-ИРО-001", "position"] == "учитель"  # from the archive
+
+
+def test_near_duplicate_is_a_warning_on_the_later_record(region):
+    found = _issues(region, "possible_duplicate_person")
+    assert list(zip(found["file"], found["cell"], found["severity"], strict=True)) == [
+        ("oo-100013/2026-09-21 работники.xlsx", "B3", "предупреждение")
+    ]
+    assert "строка 2" in found["message"].item()
+
+
+def test_one_letter_apart():
+    assert one_letter_apart("петрова", "петрава")
+    assert one_letter_apart("иванова", "иванов")
+    assert not one_letter_apart("иванова", "иванова")
+    assert not one_letter_apart("петрова", "сидорова")
+
+
+def test_catalog_carries_order_and_provider(region):
+    catalog = region["registries"].catalog
+    assert catalog["program_code"].tolist() == ["ИРО-001", "ИРО-002"]
+    assert set(catalog["order_number"]) == {"10-П-1234"}
+    assert catalog["provider_name"].str.contains("Институт развития образования").all()
+
+
+def test_analysts_state_is_written_deterministically_and_never_names_people_publicly(tmp_path):
+    registry_region(tmp_path / "inputs")
+    first = run_region(tmp_path / "inputs", tmp_path / "r1", STAGES[:4])
+    run_region(tmp_path / "inputs", tmp_path / "r2", STAGES[:4])
+    a, b = (tmp_path / r / "asupk.sqlite" for r in ("r1", "r2"))
+    assert a.read_bytes() == b.read_bytes()
+    assert (tmp_path / "r1/state/staff.parquet").read_bytes() == (
+        tmp_path / "r2/state/staff.parquet"
+    ).read_bytes()
+    with sqlite3.connect(a) as db:
+        assert db.execute("select count(*) from applications").fetchone() == (3,)
+        assert db.execute("select archived_on from staff_archive").fetchall() == [("2026-09-20",)]
+    lists = sorted(
+        p.relative_to(tmp_path / "r1").as_posix() for p in (tmp_path / "r1").rglob("заявки-*.xlsx")
+    )
+    assert lists == [
+        "municipalities/10 Сургут/заявки-2027.xlsx",
+        "organisations/oo-100012/заявки-2027.xlsx",
+        "organisations/oo-100013/заявки-2027.xlsx",
+    ]
+    shown = pd.read_excel(
+        tmp_path / "r1/municipalities/10 Сургут/заявки-2027.xlsx", engine="openpyxl", dtype=str
+    )
+    assert sorted(shown["Фамилия"]) == ["Петрова", "Петрова", "Сидоров"]
+    catalog = first["public"][2027]["catalog"]
+    assert catalog["applications"].tolist() == [2, 1]
+    assert catalog["places"].iloc[0] == "Сургут; Нижневартовск; дистанционно"
+    for frames in first["public"].values():
+        for frame in frames.values():
+            assert not {"surname", "first_name", "patronymic", "birth_year", "person_id"} & set(frame.columns)
