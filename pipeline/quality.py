@@ -197,9 +197,9 @@ def run_checkpoint(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.D
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     source = context.data_sources.add_pandas("merged_state")
-    by_table: dict[str, list[Check]] = {}
-    for check in checks:
-        by_table.setdefault(check.table, []).append(check)
+    by_table: dict[str, list[tuple[int, Check]]] = {}
+    for number, check in enumerate(checks):
+        by_table.setdefault(check.table, []).append((number, check))
     rows = []
     with tempfile.TemporaryDirectory(prefix="asupk-quality-") as folder:
         definitions = []
@@ -208,8 +208,10 @@ def run_checkpoint(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.D
             _validation_frame(tables[table]).to_parquet(path, index=False)
             asset = source.add_parquet_asset(name=f"t{index}", path=path)
             suite = context.suites.add(gx.ExpectationSuite(name=table))
-            for check in table_checks:
-                suite.add_expectation(_expectation(gx, check))
+            for number, check in table_checks:
+                expectation = _expectation(gx, check)
+                expectation.meta = {"check": number}
+                suite.add_expectation(expectation)
             batch = asset.add_batch_definition_whole_dataframe(f"t{index}")
             definitions.append(
                 context.validation_definitions.add(
@@ -220,11 +222,14 @@ def run_checkpoint(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.D
             gx.Checkpoint(name="merged_state", validation_definitions=definitions, result_format="SUMMARY")
         )
         outcome = checkpoint.run()
+    # GX reports results in its own order; each expectation carries the index of its check.
     for validation in outcome.run_results.values():
-        table_checks = by_table[validation.suite_name]
-        for check, result in zip(table_checks, validation.results, strict=True):
+        for result in validation.results:
+            number = result.expectation_config.meta["check"]
+            check = checks[number]
             rows.append(
                 {
+                    "number": number,
                     "table": check.table,
                     "check": check.description(),
                     "columns": ", ".join(check.columns),
@@ -233,7 +238,10 @@ def run_checkpoint(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.D
                     "blocking": check.blocking,
                 }
             )
-    return pd.DataFrame(rows, columns=["table", "check", "columns", "success", "observed", "blocking"])
+    frame = pd.DataFrame(
+        rows, columns=["number", "table", "check", "columns", "success", "observed", "blocking"]
+    )
+    return frame.sort_values("number").drop(columns="number").reset_index(drop=True)
 
 
 def _validation_frame(frame: pd.DataFrame) -> pd.DataFrame:

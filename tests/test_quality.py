@@ -1,0 +1,91 @@
+"""The quality gate: the checkpoint passes on a sound region; a broken state holds back only what depends on it."""
+
+import dataclasses
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+from registry_region import STAGES, registry_region, run_region
+
+from pipeline.issues import IssueLog
+from pipeline.quality import check_quality, log_failures, write_quality_report
+from pipeline.run import RunContext
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory):
+    root = tmp_path_factory.mktemp("region")
+    registry_region(root / "inputs")
+    state = run_region(root / "inputs", root / "reports", STAGES[:4])
+    return state, root / "reports"
+
+
+def test_checkpoint_passes_on_a_sound_region(region):
+    state, reports = region
+    quality = state["quality"]
+    assert quality.success and quality.held_back == set()
+    tables = set(quality.expectations["table"])
+    assert {"organisations", "staff", "catalog", "applications", "public catalog 2027"} <= tables
+    book = openpyxl.load_workbook(reports / "quality.xlsx", read_only=True)
+    assert book.sheetnames == ["Проверка качества", "Задержано"]
+    assert not any(i["code"] == "quality_expectation_failed" for i in state["intake"].log.rows)
+
+
+def test_broken_state_holds_back_what_depends_on_it(region, tmp_path):
+    state, _ = region
+    reg = state["registries"]
+    # A catalog entry whose program left the bank, and a staff row of an organisation nobody registered.
+    ghost = reg.catalog.iloc[[0]].assign(program_code="ИРО-099")
+    stray = reg.staff.iloc[[0]].assign(org_code="109999")
+    broken = dataclasses.replace(
+        reg,
+        catalog=pd.concat([reg.catalog, ghost], ignore_index=True),
+        staff=pd.concat([reg.staff, stray], ignore_index=True),
+    )
+    public = {2027: {"leaky": pd.DataFrame({"program_code": ["ИРО-001"], "surname": ["Петрова"]})}}
+    quality = check_quality(broken, _config(state), public)
+    failed = quality.expectations[~quality.expectations["success"]]
+    assert set(zip(failed["table"], failed["columns"], strict=True)) == {
+        ("catalog", "program_code"),
+        ("staff", "org_code"),
+        ("public leaky 2027", "column"),
+    }
+    assert "ИРО-099" in failed.loc[failed["table"] == "catalog", "observed"].item()
+    assert quality.held_back == {
+        "catalog",
+        "providers_public",
+        "needs",
+        "application_lists",
+        "municipality_stats",
+        "leaky",
+    }
+    log = IssueLog()
+    log_failures(quality, log)
+    issues = log.to_frame()
+    assert (issues["code"] == "quality_expectation_failed").sum() == 3
+    assert set(issues["file"]) == {"проверка качества"} and set(issues["severity"]) == {"ошибка"}
+    write_quality_report(quality, tmp_path / "quality.xlsx")
+    sheet = pd.read_excel(tmp_path / "quality.xlsx", sheet_name="Задержано", engine="openpyxl")
+    assert sorted(sheet.iloc[:, 0]) == sorted(quality.held_back)
+
+
+def test_held_back_outputs_are_not_written_or_published(region, tmp_path):
+    state, _ = region
+    from pipeline.quality import QualityResult
+    from pipeline.registry_reports import run_registry_reports
+
+    held = QualityResult(state["quality"].expectations, {"catalog", "application_lists"})
+    ctx = RunContext(
+        _config(state), tmp_path, tmp_path, tmp_path / "site", date(2026, 11, 28), build_site=False
+    )
+    out = run_registry_reports(ctx, {"registries": state["registries"], "quality": held})
+    assert "catalog" not in out["public"][2027] and "providers_public" in out["public"][2027]
+    assert not list(tmp_path.rglob("заявки-*.xlsx"))
+    assert (tmp_path / "asupk.sqlite").exists()
+
+
+def _config(state):
+    from pipeline.config import load_config
+
+    return load_config(state["intake"].submissions[0].path.parent.parent)
