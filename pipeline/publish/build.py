@@ -1,0 +1,123 @@
+"""Builds the public site: markdown per plan year from the frames, mkdocs per year, versions, atomic swap."""
+
+import logging
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from pipeline import paths
+from pipeline.publish.model import SiteModel, YearView
+from pipeline.publish.privacy import assert_public
+from pipeline.publish.sections import SECTIONS, Section, year_pages
+from pipeline.publish.versions import redirect_html, versions_json
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def build_site(
+    model: SiteModel, site_dir: Path, work_dir: Path, sections: tuple[Section, ...] = SECTIONS
+) -> None:
+    """The whole versioned site into site_dir; site_dir is replaced only when every year built cleanly."""
+    if not model.plan_years:
+        raise ValueError("a site needs at least one plan year")
+    views = [
+        YearView(
+            model, year, {name: assert_public(f, name) for name, f in sorted(model.frames_of(year).items())}
+        )
+        for year in sorted(model.plan_years)
+    ]
+    site_dir = Path(site_dir).resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    try:
+        for view in views:
+            docs_dir, nav = write_docs(view, Path(work_dir) / str(view.year), sections)
+            run_mkdocs(model, view.year, docs_dir, staging / str(view.year), nav)
+        (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
+        latest = model.latest_year
+        (staging / "index.html").write_text(redirect_html(latest, f"{latest}/"), encoding="utf-8")
+        (staging / "latest").mkdir()
+        (staging / "latest" / "index.html").write_text(
+            redirect_html(latest, f"../{latest}/"), encoding="utf-8"
+        )
+        _swap(staging, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_docs(
+    view: YearView, year_work_dir: Path, sections: tuple[Section, ...] = SECTIONS
+) -> tuple[Path, list]:
+    """The markdown and files of one plan year under year_work_dir/docs, written afresh, and its nav."""
+    docs_dir = year_work_dir / "docs"
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    pages, nav = year_pages(view, sections)
+    shutil.copytree(ASSETS, docs_dir / "assets")
+    for relative, content in sorted(pages.items()):
+        target = docs_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return docs_dir, nav
+
+
+def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: list) -> None:
+    """mkdocs build in-process with the root mkdocs.yml, strict: any warning aborts the build."""
+    config = load_config(
+        config_file=str(paths.MKDOCS_YML),
+        docs_dir=str(docs_dir),
+        site_dir=str(out_dir),
+        site_name=f"ПК педагогов · {model.config.short_name} · {year}",
+        nav=nav,
+        strict=True,
+    )
+    with _build_date(model), _quiet_mkdocs():
+        mkdocs_build(config)
+
+
+@contextmanager
+def _build_date(model: SiteModel):
+    """mkdocs stamps the sitemap with the build date; the as_of date keeps rebuilds byte-identical."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = datetime(model.as_of.year, model.as_of.month, model.as_of.day, tzinfo=UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+@contextmanager
+def _quiet_mkdocs():
+    """mkdocs' INFO lines would flood the run's output; warnings still show and still fail the build."""
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    """Put the new site in place with renames, so readers never see a half-written site."""
+    retired = None
+    if site_dir.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
+        retired.rmdir()
+        site_dir.rename(retired)
+    staging.rename(site_dir)
+    if retired is not None:
+        shutil.rmtree(retired)

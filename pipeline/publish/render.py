@@ -1,0 +1,73 @@
+"""The jinja2 environment the page templates render in, with filters for Russian dates and markdown cells."""
+
+import html
+import json
+import re
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from pipeline.publish.privacy import small_count
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch  y  e iu ia".split(" "),
+        strict=True,
+    )
+)
+
+
+def ru_date(value: object) -> str:
+    """15.10.2026, the form a person reads; blank for a missing date."""
+    if value is None or (not isinstance(value, date | datetime) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        value = pd.Timestamp(value)
+    return value.strftime("%d.%m.%Y")
+
+
+def md_text(value: object) -> str:
+    """Text placed in markdown as is: special characters escaped, line breaks folded, blanks empty."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = " ".join(str(value).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def slug(value: object) -> str:
+    """A file-name-safe Latin slug of a code: «ИРО-015» becomes «iro-015»."""
+    text = "".join(_TRANSLIT.get(ch, ch) for ch in str(value).lower())
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,  # the output is markdown; values go through md_text or html escaping explicitly
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        # markdown's attribute lists «{#id}» must stay literal, so jinja comments take another spelling
+        comment_start_string="{##",
+        comment_end_string="##}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["ru_date"] = ru_date
+    env.filters["md"] = md_text
+    env.filters["slug"] = slug
+    env.filters["count"] = small_count
+    env.filters["yaml"] = lambda v: json.dumps(str(v), ensure_ascii=False)  # a JSON string is a YAML scalar
+    env.filters["html"] = lambda v: html.escape("" if v is None else str(v), quote=True)
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,44 @@
+"""The sections of the public site in nav order: which frames each needs and which pages it writes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.publish.catalog_pages import catalog_pages
+from pipeline.publish.home import home_pages
+from pipeline.publish.model import YearView
+from pipeline.publish.municipality_pages import municipality_pages
+from pipeline.publish.operator_help import help_pages
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the site. Later stages add theirs here (schedule, providers, monitoring, open data...)."""
+
+    title: str  # the tab's Russian title
+    index: str  # the page the nav points at, relative to docs_dir
+    needs: tuple[str, ...]  # frames that must exist for the section to be generated at all
+    pages: Callable[[YearView], dict[str, str | bytes]]  # path under docs_dir -> markdown text or file bytes
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("Главная", "index.md", (), home_pages),
+    Section("Каталог программ", "catalog/index.md", ("catalog",), catalog_pages),
+    Section("Муниципалитеты", "municipalities/index.md", (), municipality_pages),
+    Section("Операторам", "help/index.md", (), help_pages),
+)
+
+
+def year_pages(view: YearView, sections: tuple[Section, ...] = SECTIONS) -> tuple[dict, list]:
+    """Every page of one plan year and the nav that lists the sections present."""
+    pages: dict[str, str | bytes] = {}
+    nav = []
+    for section in sections:
+        if not view.has(*section.needs):
+            continue
+        written = section.pages(view)
+        clash = sorted(set(written) & set(pages))
+        if clash:
+            raise ValueError(f"section {section.title!r} overwrites pages {clash}")
+        pages.update(written)
+        nav.append({section.title: section.index})
+    return pages, nav
