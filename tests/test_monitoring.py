@@ -410,3 +410,98 @@ def test_reports_are_byte_identical(tmp_path):
         run_monitoring(ctx, {"intake": intake, "registries": registries(), "schedule": schedule()})
         outputs.append({p.relative_to(ctx.reports): p.read_bytes() for p in ctx.reports.rglob("*.xlsx")})
     assert outputs[0] == outputs[1] and outputs[0]
+
+
+# --- the demo region's finished plan year, recomputed from the files themselves
+
+
+def _sheet_rows(path: Path, sheet_name: str) -> list[dict]:
+    """A sheet's data rows keyed by column name, read with openpyxl (not by the intake under test)."""
+    sheet = next(s for k in KINDS_BY_SLUG.values() for s in k.sheets if s.name == sheet_name)
+    names = {c.header: c.name for c in columns_of(sheet.model)}
+    rows = list(openpyxl.load_workbook(path, read_only=True)[sheet.title].iter_rows(values_only=True))
+    header = [names.get(h) for h in rows[0]]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(v is not None for v in row)]
+
+
+def _demo_expected(inputs: Path, year: int) -> pd.DataFrame:
+    hours, planned, members, reports = {}, {}, {}, []
+    for path in sorted(inputs.glob("*/* программы.xlsx")):  # later snapshots overwrite earlier ones
+        hours |= {r["program_code"]: int(r["hours"]) for r in _sheet_rows(path, "programs")}
+    for path in sorted(inputs.glob(f"*/* план-график {year}.xlsx")):
+        for r in _sheet_rows(path, "schedule_groups"):
+            planned[r["group_code"]] = ((r["end_date"].month - 1) // 3 + 1, r["group_code"].split("-")[0])
+        for r in _sheet_rows(path, "schedule_listeners"):
+            members.setdefault(r["group_code"], []).append(r)
+    for path in sorted(inputs.glob(f"*/* исполнение {year} *кв.xlsx")):
+        reports.append((int(path.stem.split()[-1][0]), path.name[:10], path))
+    status, held, moved, trained = {}, {}, set(), {}
+    for quarter, _, path in sorted(reports):
+        for r in _sheet_rows(path, "execution_groups"):
+            status[r["group_code"]] = r["status"]
+            ended_here = r["actual_end"] is not None and (r["actual_end"].month - 1) // 3 + 1 == quarter
+            held[r["group_code"]] = r["status"] == "проведена" or (r["status"] == "перенесена" and ended_here)
+            moved |= {r["group_code"]} if r["status"] == "перенесена" else set()
+        for r in _sheet_rows(path, "execution_listeners"):
+            who = (
+                r["group_code"],
+                r["org_code"],
+                r["surname"],
+                r["first_name"],
+                r["patronymic"],
+                r["birth_year"],
+            )
+            trained[who] = r["completed"] == "да"
+    rows = []
+    for code, (quarter, provider) in planned.items():
+        done = sum(trained.get((code, m["org_code"], m["surname"], m["first_name"], m["patronymic"],
+                                m["birth_year"]), False) for m in members.get(code, []))  # fmt: skip
+        rows.append({"quarter": quarter, "provider_code": provider, "groups_planned": 1,
+                     "groups_held": int(held.get(code, False)), "groups_moved": int(code in moved),
+                     "groups_cancelled": int(status.get(code) == "отменена"),
+                     "listeners_planned": len(members.get(code, [])), "listeners_trained": done,
+                     "person_hours": done * hours[code.rsplit("-", 1)[0]]})  # fmt: skip
+    return pd.DataFrame(rows).groupby(["quarter", "provider_code"], as_index=False).sum()
+
+
+@pytest.fixture(scope="module")
+def demo_region(tmp_path_factory):
+    from pipeline.demo import generate_demo
+    from pipeline.demo.generate import TODAY
+    from pipeline.registries import build_registries, person_ids
+
+    inputs = tmp_path_factory.mktemp("demo")
+    generate_demo("demo", 86, inputs)
+    config = load_config(inputs)
+    intake = take_in(list_input_files(inputs), inputs, config)
+    regs = build_registries(intake, config)
+    # The plan-schedule as the providers submitted it (the schedule stage's "оператор ПК" groups).
+    groups = intake.records["schedule_groups"].copy()
+    groups["provider_code"] = groups["program_code"].map(
+        regs.programs.set_index("program_code")["provider_code"]
+    )
+    members = intake.records["schedule_listeners"].copy()
+    members["person_id"] = person_ids(members)
+    members["municipality"] = members["org_code"].map(
+        regs.organisations.set_index("org_code")["municipality"]
+    )
+    planned = planned_groups(groups, regs.catalog, regs.programs)
+    result = monitor(intake, planned, members, regs.staff, regs.providers, config, TODAY)
+    return inputs, intake, result
+
+
+def test_demo_finished_year_reconciles_with_its_files(demo_region):
+    inputs, intake, result = demo_region
+    year = 2025
+    assert not [i for i in intake.log.rows if i["kind"] == "execution" and i["severity"] == "ошибка"]
+    want = _demo_expected(inputs, year)
+    got = result.plan_fact["provider"]
+    got = got[got["plan_year"] == year].astype({"quarter": int})[want.columns]
+    pd.testing.assert_frame_equal(
+        got.sort_values(["quarter", "provider_code"]).reset_index(drop=True),
+        want.sort_values(["quarter", "provider_code"]).reset_index(drop=True),
+        check_dtype=False,
+    )
+    assert want["listeners_trained"].sum() > 100  # the year really was carried out
+    finished = result.report_status[result.report_status["plan_year"] == year]
+    assert sorted(set(finished["quarter"])) == [1, 2, 3, 4]
