@@ -418,3 +418,11 @@ def _frame(rows: list[dict], columns: list[str], key: list[str]) -> pd.DataFrame
         if column in frame:
             frame[column] = pd.array(frame[column], dtype="Int64")
     return frame.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def run_groups(ctx, state: dict) -> dict:
+    registries = state["registries"]
+    ctx.progress("Формирование групп")
+    return {
+        "groups": form_groups(registries.applications, registries.catalog, ctx.config, registries.providers)
+    }

@@ -1,0 +1,555 @@
+"""The plan-schedule: dates for the proposed groups, providers' own schedules checked, all merged and approved."""
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from pipeline.config import RegionConfig
+from pipeline.groups import GroupPlan, program_sites
+from pipeline.registries import person_ids
+from schemas.lists import REMOTE_PLACE
+
+PROPOSED, SUBMITTED = "предложение", "оператор ПК"
+DRAFT, APPROVED = "проект", "утверждён"
+REASON_LEFT_OUT = "не включена в план-график оператора ПК"
+HOURS_PER_DAY = 8
+
+GROUP_COLUMNS = [
+    "plan_year",
+    "group_code",
+    "program_code",
+    "provider_code",
+    "place",
+    "start_date",
+    "end_date",
+    "capacity",
+    "form",
+    "listeners",
+    "source",
+]
+STATUS_COLUMNS = ["plan_year", "status", "order_number", "order_date"]
+AMENDMENT_COLUMNS = ["plan_year", "order_number", "order_date", "note", "changed_groups"]
+
+
+@dataclass
+class Schedule:
+    """The consolidated plan-schedule of every plan year (frames carry plan_year)."""
+
+    groups: pd.DataFrame  # GROUP_COLUMNS
+    members: (
+        pd.DataFrame
+    )  # plan_year, group_code, application_id, person_id, org_code, municipality, travel_km
+    unplaced: pd.DataFrame  # plan_year, application_id, person_id, org_code, program_code, reason
+    status: pd.DataFrame  # STATUS_COLUMNS
+    amendments: pd.DataFrame  # AMENDMENT_COLUMNS
+    solver: pd.DataFrame  # from group formation
+
+
+# --- dates
+
+
+def is_working_day(day: date, config: RegionConfig) -> bool:
+    return day.weekday() < 5 and not config.is_closed(day)
+
+
+def group_span(start: date, days, hours, config: RegionConfig) -> date | None:
+    """The last day of a group starting on `start`: `days` calendar days free of closed periods, or
+    ceil(hours / 8) working days. None when the span runs into a closed period or past the year."""
+    if days is not None and not pd.isna(days):
+        end = start + timedelta(days=int(days) - 1)
+        span = (start + timedelta(days=d) for d in range(int(days)))
+        if end.year != start.year or any(config.is_closed(d) for d in span):
+            return None
+        return end
+    needed, day = max(1, math.ceil(int(hours) / HOURS_PER_DAY)), start
+    while True:
+        if is_working_day(day, config):
+            needed -= 1
+            if needed == 0:
+                return day
+        day += timedelta(days=1)
+        if day.year != start.year:
+            return None
+
+
+def quarter_starts(year: int, quarter, config: RegionConfig) -> list[date]:
+    """Mondays (or the first working day of their week) of a quarter, or of the whole year."""
+    first_month, last_month = (1, 12) if pd.isna(quarter) else (int(quarter) * 3 - 2, int(quarter) * 3)
+    day = date(year, first_month, 1)
+    day -= timedelta(days=day.weekday())
+    starts = []
+    while day.year <= year and (day.year < year or day.month <= last_month):
+        week = [day + timedelta(days=d) for d in range(5)]
+        usable = [d for d in week if d.year == year and d.month >= first_month and is_working_day(d, config)]
+        if usable and usable[0].month <= last_month:
+            starts.append(usable[0])
+        day += timedelta(days=7)
+    return starts
+
+
+def date_groups(
+    groups: pd.DataFrame,
+    members: pd.DataFrame,
+    catalog: pd.DataFrame,
+    config: RegionConfig,
+    busy: dict[str, list[tuple[date, date]]] | None = None,
+) -> pd.DataFrame:
+    """Start and end dates for proposed groups: in their preferred quarter, spread over its weeks per
+    provider, never over a closed period and never while one of the listeners is in another group."""
+    busy = {person: list(spans) for person, spans in (busy or {}).items()}
+    people = members.groupby("group_code")["person_id"].apply(list).to_dict() if not members.empty else {}
+    entries = catalog.drop_duplicates(["plan_year", "program_code"]).set_index(["plan_year", "program_code"])
+    dated, spread = groups.copy(), {}
+    starts, ends = [], []
+    for group in groups.itertuples(index=False):
+        entry = entries.loc[(group.plan_year, group.program_code)]
+        listeners = people.get(group.group_code, [])
+        key = (group.provider_code, None if pd.isna(group.quarter) else int(group.quarter))
+        turn = spread.get(key, 0)
+        spread[key] = turn + 1
+        span = _first_free(int(group.plan_year), group.quarter, turn, entry, listeners, busy, config)
+        for person in listeners:
+            busy.setdefault(person, []).append(span)
+        starts.append(pd.Timestamp(span[0]))
+        ends.append(pd.Timestamp(span[1]))
+    dated["start_date"] = pd.Series(starts, index=groups.index, dtype="datetime64[s]")
+    dated["end_date"] = pd.Series(ends, index=groups.index, dtype="datetime64[s]")
+    return dated
+
+
+def _first_free(year, quarter, turn, entry, listeners, busy, config) -> tuple[date, date]:
+    days, hours = entry.get("days"), entry["hours"]
+    # The preferred quarter first, then the rest of the year; within it, start at this provider's next
+    # slot two weeks after the previous group so that one provider's groups do not all start together.
+    for candidates in (quarter_starts(year, quarter, config), quarter_starts(year, pd.NA, config)):
+        if not candidates:
+            continue
+        offset = (turn * 2) % len(candidates)
+        for start in candidates[offset:] + candidates[:offset]:
+            end = group_span(start, days, hours, config)
+            if end is None:
+                continue
+            if not any(overlaps((start, end), span) for p in listeners for span in busy.get(p, [])):
+                return start, end
+    # Nothing free: the first span that fits the calendar; the consolidated check reports the clash.
+    for start in quarter_starts(year, pd.NA, config):
+        end = group_span(start, days, hours, config)
+        if end is not None:
+            return start, end
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def overlapping_members(groups: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of a person's groups whose dates overlap: plan_year, person_id, group_code, other_group."""
+    spans = members[["plan_year", "person_id", "group_code"]].merge(
+        groups[["plan_year", "group_code", "start_date", "end_date"]], on=["plan_year", "group_code"]
+    )
+    pairs = spans.merge(spans, on=["plan_year", "person_id"], suffixes=("", "_other"))
+    pairs = pairs[pairs["group_code"] < pairs["group_code_other"]]
+    clash = (pairs["start_date"] <= pairs["end_date_other"]) & (
+        pairs["start_date_other"] <= pairs["end_date"]
+    )
+    found = pairs[clash][["plan_year", "person_id", "group_code", "group_code_other"]]
+    return found.rename(columns={"group_code_other": "other_group"}).reset_index(drop=True)
+
+
+# --- providers' own schedules
+
+
+def check_submitted(intake, registries, config: RegionConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Refuse the rows of providers' schedules that cannot stand (via intake.refuse, so each provider's
+    feedback names the cell); return the accepted groups and listeners (with person_id)."""
+    catalog = registries.catalog.drop_duplicates(["plan_year", "program_code"])
+    entries = catalog.set_index(["plan_year", "program_code"])
+    home = dict(zip(registries.providers["provider_code"], registries.providers["municipality"], strict=True))
+    names = {m.code: m.name for m in config.municipalities}
+    groups = intake.records["schedule_groups"]
+    if groups.empty:
+        listeners = intake.records["schedule_listeners"]
+        intake.refuse(
+            "schedule_listeners", pd.Series(True, index=listeners.index), "unknown_group", "group_code"
+        )
+        return groups.assign(provider_code=pd.Series(dtype="object")), _listeners_of(intake, registries)
+    keys = list(zip(groups["plan_year"], groups["program_code"], strict=True))
+    known = pd.Series([k in entries.index for k in keys], index=groups.index)
+    intake.refuse(
+        "schedule_groups",
+        ~known,
+        "program_not_in_catalog",
+        "program_code",
+        params=lambda r: {"expected": str(r["plan_year"])},
+    )
+    groups = intake.records["schedule_groups"]
+    sites = {
+        k: program_sites(entries.loc[k], config, home.get(entries.loc[k]["provider_code"])) for k in set(keys)
+    }
+    allowed = pd.Series(
+        [
+            p in sites[(y, c)]
+            for y, c, p in zip(groups["plan_year"], groups["program_code"], groups["place"], strict=True)
+        ],
+        index=groups.index,
+        dtype=bool,
+    )
+
+    def allowed_text(record) -> dict:
+        shown = [names.get(s, s) for s in sites[(record["plan_year"], record["program_code"])]]
+        return {"value": names.get(record["place"], record["place"]), "expected": ", ".join(shown)}
+
+    intake.refuse("schedule_groups", ~allowed, "group_place_not_allowed", "place", params=allowed_text)
+    groups = intake.records["schedule_groups"]
+    most = pd.Series(
+        [
+            entries.loc[(y, c)]["group_max"]
+            for y, c in zip(groups["plan_year"], groups["program_code"], strict=True)
+        ],
+        index=groups.index,
+    )
+    intake.refuse(
+        "schedule_groups",
+        groups["capacity"] > most,
+        "group_size_out_of_bounds",
+        "capacity",
+        params=lambda r: {
+            "expected": f"не больше {entries.loc[(r['plan_year'], r['program_code'])]['group_max']}"
+        },
+    )
+    listeners = _check_listeners(intake, registries)
+    _check_sizes(intake, entries, listeners)
+    groups = intake.records["schedule_groups"].copy()
+    groups["provider_code"] = [
+        entries.loc[(y, c)]["provider_code"]
+        for y, c in zip(groups["plan_year"], groups["program_code"], strict=True)
+    ]
+    return groups, _listeners_of(intake, registries)
+
+
+def _listeners_of(intake, registries) -> pd.DataFrame:
+    listeners = intake.records["schedule_listeners"].copy()
+    listeners["person_id"] = person_ids(listeners)
+    return listeners
+
+
+def _check_listeners(intake, registries) -> pd.DataFrame:
+    groups = intake.records["schedule_groups"]
+    listeners = _listeners_of(intake, registries)
+    if listeners.empty:
+        return listeners
+    own = set(zip(groups["sender"], groups["plan_year"], groups["group_code"], strict=True))
+    mine = pd.Series(
+        [
+            k in own
+            for k in zip(listeners["sender"], listeners["plan_year"], listeners["group_code"], strict=True)
+        ],
+        index=listeners.index,
+    )
+    intake.refuse("schedule_listeners", ~mine, "unknown_group", "group_code")
+    listeners = _listeners_of(intake, registries)
+    staff = set(zip(registries.staff["person_id"], registries.staff["org_code"], strict=True))
+    exists = pd.Series(
+        [k in staff for k in zip(listeners["person_id"], listeners["org_code"], strict=True)],
+        index=listeners.index,
+    )
+    intake.refuse("schedule_listeners", ~exists, "unknown_staff", "surname", params=_person_value)
+    listeners = _listeners_of(intake, registries)
+    program_of = dict(
+        zip(zip(groups["plan_year"], groups["group_code"], strict=True), groups["program_code"], strict=True)
+    )
+    apps = registries.applications
+    applied = set(zip(apps["plan_year"], apps["person_id"], apps["program_code"], strict=True))
+    listeners["program_code"] = [
+        program_of.get(k) for k in zip(listeners["plan_year"], listeners["group_code"], strict=True)
+    ]
+    did = pd.Series(
+        [
+            k in applied
+            for k in zip(
+                listeners["plan_year"], listeners["person_id"], listeners["program_code"], strict=True
+            )
+        ],
+        index=listeners.index,
+    )
+    intake.refuse(
+        "schedule_listeners",
+        ~did,
+        "listener_not_applied",
+        "surname",
+        params=lambda r: {
+            **_person_value(r),
+            "expected": program_of.get((r["plan_year"], r["group_code"]), ""),
+        },
+    )
+    listeners = _listeners_of(intake, registries)
+    spans = groups.set_index(["plan_year", "group_code"])[["start_date", "end_date"]]
+    ordered = listeners.assign(
+        start=[
+            spans.loc[k, "start_date"]
+            for k in zip(listeners["plan_year"], listeners["group_code"], strict=True)
+        ],
+        end=[
+            spans.loc[k, "end_date"]
+            for k in zip(listeners["plan_year"], listeners["group_code"], strict=True)
+        ],
+    ).sort_values(["start", "group_code", "file", "row"], kind="stable")
+    seen: dict[tuple, list] = {}
+    clash, other = pd.Series(False, index=listeners.index), {}
+    for index, record in ordered.iterrows():
+        key = (record["plan_year"], record["person_id"])
+        span = (record["start"], record["end"])
+        hit = next((g for g, s in seen.get(key, []) if overlaps(span, s)), None)
+        if hit is not None:
+            clash[index] = True
+            other[index] = hit
+        else:
+            seen.setdefault(key, []).append((record["group_code"], span))
+    intake.refuse(
+        "schedule_listeners",
+        clash,
+        "listener_overlap",
+        "group_code",
+        params=lambda r: {"expected": other[r.name]},
+    )
+    return _listeners_of(intake, registries)
+
+
+def _check_sizes(intake, entries: pd.DataFrame, listeners: pd.DataFrame) -> None:
+    groups = intake.records["schedule_groups"]
+    with_listeners = (
+        set(zip(listeners["sender"], listeners["plan_year"], strict=True)) if not listeners.empty else set()
+    )
+    counts = listeners.groupby(["plan_year", "group_code"]).size().to_dict() if not listeners.empty else {}
+
+    def count(record) -> int:
+        return counts.get((record["plan_year"], record["group_code"]), 0)
+
+    def out_of_bounds(record) -> bool:
+        if (record["sender"], record["plan_year"]) not in with_listeners:
+            return False  # the provider sent groups without listeners: only the capacity is checked
+        entry = entries.loc[(record["plan_year"], record["program_code"])]
+        return not entry["group_min"] <= count(record) <= min(entry["group_max"], record["capacity"])
+
+    bad = groups.apply(out_of_bounds, axis=1).astype(bool) if not groups.empty else pd.Series(dtype=bool)
+    refused = set(zip(groups[bad]["plan_year"], groups[bad]["group_code"], strict=True))
+    intake.refuse(
+        "schedule_groups",
+        bad,
+        "group_size_out_of_bounds",
+        "group_code",
+        params=lambda r: {
+            "value": f"{r['group_code']}: {count(r)} слушателей",
+            "expected": "от {} до {}".format(
+                entries.loc[(r["plan_year"], r["program_code"])]["group_min"],
+                min(entries.loc[(r["plan_year"], r["program_code"])]["group_max"], r["capacity"]),
+            ),
+        },
+    )
+    rest = intake.records["schedule_listeners"]
+    gone = pd.Series(
+        [k in refused for k in zip(rest["plan_year"], rest["group_code"], strict=True)],
+        index=rest.index,
+        dtype=bool,
+    )
+    intake.refuse("schedule_listeners", gone, "listener_group_refused", "group_code")
+
+
+def _person_value(record: pd.Series) -> dict:
+    parts = [record.get("surname"), record.get("first_name"), record.get("patronymic")]
+    name = " ".join(str(p) for p in parts if isinstance(p, str))
+    return {"value": f"{name}, {record.get('birth_year')}"}
+
+
+# --- the consolidated plan-schedule
+
+
+def consolidate_schedule(
+    plan: GroupPlan,
+    submitted: pd.DataFrame,
+    listeners: pd.DataFrame,
+    registries,
+    approvals: pd.DataFrame,
+    archived: pd.DataFrame,
+    config: RegionConfig,
+) -> Schedule:
+    """Providers' accepted schedules in place of the proposal for their programs; the proposal, dated around
+    them, for everyone else; status and amendments from the Department's orders."""
+    staff = registries.staff.drop_duplicates(["person_id", "org_code"]).set_index(["person_id", "org_code"])
+    own = set(zip(submitted["plan_year"], submitted["provider_code"], strict=True))
+    theirs = pd.Series(
+        [k in own for k in zip(plan.groups["plan_year"], plan.groups["provider_code"], strict=True)],
+        index=plan.groups.index,
+        dtype=bool,
+    )
+    kept = plan.groups[~theirs]
+    kept_members = plan.members[plan.members["group_code"].isin(set(kept["group_code"]))]
+    sent_members = _submitted_members(submitted, listeners, staff, config)
+    busy: dict[str, list] = {}
+    spans = submitted.set_index(["plan_year", "group_code"])
+    for member in sent_members.itertuples(index=False):
+        row = spans.loc[(member.plan_year, member.group_code)]
+        busy.setdefault(member.person_id, []).append((row["start_date"].date(), row["end_date"].date()))
+    dated = date_groups(kept, kept_members, registries.catalog, config, busy).assign(source=PROPOSED)
+    sent = submitted.assign(
+        listeners=[
+            int(((sent_members["plan_year"] == y) & (sent_members["group_code"] == g)).sum())
+            for y, g in zip(submitted["plan_year"], submitted["group_code"], strict=True)
+        ],
+        source=SUBMITTED,
+    )
+    groups = pd.concat(
+        [dated.reindex(columns=GROUP_COLUMNS), sent.reindex(columns=GROUP_COLUMNS)], ignore_index=True
+    )
+    for column in ("plan_year", "capacity", "listeners"):
+        groups[column] = groups[column].astype("Int64")
+    groups = groups.sort_values(["plan_year", "provider_code", "program_code", "group_code"], kind="stable")
+    members = pd.concat([kept_members, sent_members], ignore_index=True)
+    members = members.sort_values(["plan_year", "group_code", "application_id"], kind="stable").reset_index(
+        drop=True
+    )
+    unplaced = _unplaced(plan, registries.applications, own, members)
+    status, amendments = approval_status(config.plan_years, approvals, submitted, archived)
+    return Schedule(groups.reset_index(drop=True), members, unplaced, status, amendments, plan.solver)
+
+
+def _submitted_members(submitted, listeners, staff, config) -> pd.DataFrame:
+    columns = [
+        "plan_year",
+        "group_code",
+        "application_id",
+        "person_id",
+        "org_code",
+        "municipality",
+        "travel_km",
+    ]
+    if listeners.empty or submitted.empty:
+        return pd.DataFrame(columns=columns)
+    place = dict(
+        zip(
+            zip(submitted["plan_year"], submitted["group_code"], strict=True), submitted["place"], strict=True
+        )
+    )
+    program = dict(
+        zip(
+            zip(submitted["plan_year"], submitted["group_code"], strict=True),
+            submitted["program_code"],
+            strict=True,
+        )
+    )
+    rows = []
+    for record in listeners.itertuples(index=False):
+        key = (record.plan_year, record.group_code)
+        if key not in place:
+            continue
+        municipality = staff["municipality"].get((record.person_id, record.org_code))
+        site = place[key]
+        km = 0.0
+        if (
+            site != REMOTE_PLACE
+            and municipality in config.municipality_by_code
+            and site in config.municipality_by_code
+        ):
+            km = config.distance_km(municipality, site)
+        rows.append(
+            {
+                "plan_year": record.plan_year,
+                "group_code": record.group_code,
+                "application_id": f"{record.plan_year}-{record.person_id}-{program[key]}",
+                "person_id": record.person_id,
+                "org_code": record.org_code,
+                "municipality": municipality,
+                "travel_km": round(km, 1),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["plan_year"] = frame["plan_year"].astype("Int64")
+    return frame
+
+
+def _unplaced(plan: GroupPlan, applications: pd.DataFrame, own: set, members: pd.DataFrame) -> pd.DataFrame:
+    columns = ["plan_year", "application_id", "person_id", "org_code", "program_code", "reason"]
+    of_submitters = pd.Series(
+        [k in own for k in zip(applications["plan_year"], applications["provider_code"], strict=True)],
+        index=applications.index,
+        dtype=bool,
+    )
+    placed = set(members["application_id"])
+    left_out = applications[of_submitters & ~applications["application_id"].isin(placed)].assign(
+        reason=REASON_LEFT_OUT
+    )
+    proposal = plan.unplaced[
+        ~plan.unplaced["application_id"].isin(set(applications[of_submitters]["application_id"]))
+    ]
+    frame = pd.concat([proposal[columns], left_out.reindex(columns=columns)], ignore_index=True)
+    frame["plan_year"] = frame["plan_year"].astype("Int64")
+    return frame.sort_values(["plan_year", "application_id"], kind="stable").reset_index(drop=True)
+
+
+def approval_status(
+    plan_years, approvals: pd.DataFrame, submitted: pd.DataFrame, archived: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """«утверждён» from the first order of a year, «проект» before it; later orders, and groups that
+    providers changed or removed after the approval, as dated amendments."""
+    status, amendments = [], []
+    for year in plan_years:
+        orders = approvals[approvals["plan_year"] == year].sort_values(
+            ["order_date", "order_number"], kind="stable"
+        )
+        if orders.empty:
+            status.append({"plan_year": year, "status": DRAFT, "order_number": "", "order_date": pd.NaT})
+            continue
+        first = orders.iloc[0]
+        status.append(
+            {
+                "plan_year": year,
+                "status": APPROVED,
+                "order_number": first["order_number"],
+                "order_date": first["order_date"],
+            }
+        )
+        for order in orders.iloc[1:].itertuples(index=False):
+            amendments.append(
+                {
+                    "plan_year": year,
+                    "order_number": order.order_number,
+                    "order_date": order.order_date,
+                    "note": order.note,
+                    "changed_groups": "",
+                }
+            )
+        approved_on = first["order_date"]
+        later = submitted[(submitted["plan_year"] == year) & (submitted["submitted"] > approved_on)]
+        for (file, when), part in later.groupby(["file", "submitted"], sort=True):
+            amendments.append(
+                {
+                    "plan_year": year,
+                    "order_number": "",
+                    "order_date": when,
+                    "note": f"изменения оператора ПК {part['provider_code'].iloc[0]} (файл {file})",
+                    "changed_groups": "; ".join(sorted(part["group_code"])),
+                }
+            )
+        if not archived.empty:
+            gone = archived[(archived["plan_year"] == year) & (archived["archived_on"] > approved_on)]
+            for (file, when), part in gone.groupby(["archived_by", "archived_on"], sort=True):
+                amendments.append(
+                    {
+                        "plan_year": year,
+                        "order_number": "",
+                        "order_date": when,
+                        "note": f"группы исключены (файл {file})",
+                        "changed_groups": "; ".join(sorted(part["group_code"])),
+                    }
+                )
+    status_frame = pd.DataFrame(status, columns=STATUS_COLUMNS)
+    status_frame["plan_year"] = status_frame["plan_year"].astype("Int64")
+    amendment_frame = pd.DataFrame(amendments, columns=AMENDMENT_COLUMNS)
+    if not amendment_frame.empty:
+        amendment_frame = amendment_frame.sort_values(
+            ["plan_year", "order_date", "order_number", "note"], kind="stable"
+        )
+    return status_frame, amendment_frame.reset_index(drop=True)
