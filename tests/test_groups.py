@@ -1,0 +1,120 @@
+"""Group formation: every application placed once or with a reason, sizes and places respected, deterministic."""
+
+import pandas as pd
+import pytest
+
+from pipeline.config import load_config
+from pipeline.groups import form_groups, most_placeable, program_sites
+from pipeline.groups_bench import bench_groups, synthetic_choices
+from pipeline.paths import DEFAULT_REGION_CONFIG
+
+CONFIG = load_config(DEFAULT_REGION_CONFIG.parent / "absent")
+
+
+@pytest.fixture(scope="module")
+def choices():
+    return synthetic_choices(CONFIG, applications=700, programs=25, seed=3)
+
+
+@pytest.fixture(scope="module")
+def plan(choices):
+    apps, catalog, providers = choices
+    return form_groups(apps, catalog, CONFIG, providers)
+
+
+def test_every_application_is_in_one_group_or_has_a_reason(choices, plan):
+    apps = choices[0]
+    placed = plan.members["application_id"]
+    assert not placed.duplicated().any()
+    assert set(placed).isdisjoint(plan.unplaced["application_id"])
+    assert set(placed) | set(plan.unplaced["application_id"]) == set(apps["application_id"])
+    assert plan.unplaced["reason"].str.len().gt(0).all()
+
+
+def test_groups_are_within_sizes_and_at_allowed_places(choices, plan):
+    _, catalog, providers = choices
+    entries = catalog.set_index("program_code")
+    home = dict(zip(providers["provider_code"], providers["municipality"], strict=True))
+    sizes = plan.members.groupby("group_code").size()
+    for group in plan.groups.itertuples(index=False):
+        entry = entries.loc[group.program_code]
+        assert entry["group_min"] <= sizes[group.group_code] == group.listeners <= entry["group_max"]
+        assert group.place in program_sites(entry, CONFIG, home[entry["provider_code"]])
+
+
+def test_only_too_few_or_full_groups_leave_applications_out(choices, plan):
+    apps = choices[0]
+    catalog = choices[1].set_index("program_code")
+    for reason, part in plan.unplaced.groupby("reason"):
+        programs = set(part["program_code"])
+        if reason.startswith("меньше"):
+            counts = apps[apps["program_code"].isin(programs)].groupby("program_code").size()
+            assert all(counts[p] < catalog.loc[p, "group_min"] for p in programs)
+        else:
+            assert reason == "все группы заполнены"
+
+
+def test_most_placeable_fills_whole_groups():
+    assert most_placeable(13, 10, 12) == 12  # one group of 12; two would need 20
+    assert most_placeable(25, 10, 12) == 24
+    assert most_placeable(9, 10, 25) == 0
+    assert most_placeable(31, 10, 25) == 31
+
+
+def test_travel_prefers_the_near_place():
+    catalog = pd.DataFrame(
+        [
+            {
+                "plan_year": 2027,
+                "program_code": "ИРО-001",
+                "provider_code": "ИРО",
+                "hours": 36,
+                "form": "очная",
+                "distance": "нет",
+                "places": "10; 12",  # Сургут, Ханты-Мансийск
+                "group_min": 3,
+                "group_max": 10,
+                "days": pd.NA,
+            }
+        ]
+    )
+    rows = [("10", i) for i in range(4)] + [("12", i) for i in range(4, 8)]
+    apps = pd.DataFrame(
+        {
+            "plan_year": 2027,
+            "application_id": [f"2027-P{i:02d}-ИРО-001" for _, i in rows],
+            "person_id": [f"P{i:02d}" for _, i in rows],
+            "org_code": [f"{m}0001" for m, _ in rows],
+            "municipality": [m for m, _ in rows],
+            "program_code": "ИРО-001",
+            "preferred_place": pd.NA,
+            "preferred_period": "любой",
+            "application_date": pd.Timestamp(2026, 10, 1),
+        }
+    )
+    plan = form_groups(apps, catalog, CONFIG)
+    places = plan.members.merge(plan.groups, on=["plan_year", "group_code"])
+    assert (places["municipality"] == places["place"]).all()
+    assert plan.solver.iloc[0]["travel_km"] == 0
+    assert plan.solver.iloc[0]["gap"] == 0
+
+
+def test_same_inputs_give_the_same_groups(choices, plan):
+    apps, catalog, providers = choices
+    again = form_groups(apps.sample(frac=1, random_state=5), catalog, CONFIG, providers)
+    pd.testing.assert_frame_equal(plan.groups, again.groups)
+    pd.testing.assert_frame_equal(plan.members, again.members)
+    pd.testing.assert_frame_equal(plan.unplaced, again.unplaced)
+
+
+def test_solver_reports_bound_and_gap(plan):
+    report = plan.solver.iloc[0]
+    assert report["bound"] <= report["objective"]
+    assert 0 <= report["gap"] < 0.05
+    assert report["models"] > 0
+
+
+def test_benchmark_reports_size_time_and_bound():
+    result = bench_groups("small", CONFIG)
+    assert result["applications"] == result["placed"] + result["unplaced"]
+    assert {"seconds", "travel_km", "bound", "gap"} <= set(result)
