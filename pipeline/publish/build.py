@@ -14,6 +14,7 @@ from mkdocs.config import load_config
 from pipeline import paths
 from pipeline.publish.model import SiteModel, YearView
 from pipeline.publish.privacy import assert_public
+from pipeline.publish.search_stems import add_stems
 from pipeline.publish.sections import SECTIONS, Section, year_pages
 from pipeline.publish.versions import redirect_html, versions_json
 
@@ -82,6 +83,7 @@ def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: 
     )
     with _build_date(model), _quiet_mkdocs():
         mkdocs_build(config)
+    add_stems(out_dir)
 
 
 @contextmanager
