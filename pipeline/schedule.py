@@ -99,13 +99,15 @@ def date_groups(
     """Start and end dates for proposed groups: in their preferred quarter, spread over its weeks per
     provider, never over a closed period and never while one of the listeners is in another group."""
     busy = {person: list(spans) for person, spans in (busy or {}).items()}
-    people = members.groupby("group_code")["person_id"].apply(list).to_dict() if not members.empty else {}
+    people = {}
+    if not members.empty:
+        people = members.groupby(["plan_year", "group_code"])["person_id"].apply(list).to_dict()
     entries = catalog.drop_duplicates(["plan_year", "program_code"]).set_index(["plan_year", "program_code"])
     dated, spread = groups.copy(), {}
     starts, ends = [], []
     for group in groups.itertuples(index=False):
         entry = entries.loc[(group.plan_year, group.program_code)]
-        listeners = people.get(group.group_code, [])
+        listeners = people.get((group.plan_year, group.group_code), [])
         key = (group.provider_code, None if pd.isna(group.quarter) else int(group.quarter))
         turn = spread.get(key, 0)
         spread[key] = turn + 1
@@ -386,7 +388,11 @@ def consolidate_schedule(
         dtype=bool,
     )
     kept = plan.groups[~theirs]
-    kept_members = plan.members[plan.members["group_code"].isin(set(kept["group_code"]))]
+    kept_keys = set(zip(kept["plan_year"], kept["group_code"], strict=True))
+    in_kept = [
+        k in kept_keys for k in zip(plan.members["plan_year"], plan.members["group_code"], strict=True)
+    ]
+    kept_members = plan.members[pd.Series(in_kept, index=plan.members.index, dtype=bool)]
     sent_members = _submitted_members(submitted, listeners, staff, config)
     busy: dict[str, list] = {}
     spans = submitted.set_index(["plan_year", "group_code"])
