@@ -174,7 +174,7 @@ def group_outcomes(reported: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame
     """The latest report on each group wins. A moved group counts as held once its new dates lie within the
     quarter of the report that says so; it stays counted as moved."""
     if reported.empty:
-        return pd.DataFrame(columns=OUTCOME_COLUMNS)
+        return _empty(OUTCOME_COLUMNS)
     ordered = reported.sort_values([*GROUP_KEY, *REPORT_ORDER], kind="stable")
     ever_moved = ordered.groupby(GROUP_KEY)["status"].agg(lambda s: bool((s == MOVED).any()))
     latest = ordered.drop_duplicates(GROUP_KEY, keep="last").set_index(GROUP_KEY)
@@ -305,12 +305,13 @@ def _first_use(first: pd.DataFrame, owner: pd.Series, record: pd.Series) -> str:
 def listener_outcomes(reported: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """The latest report on each listener of each group, with the program's hours and title."""
     if reported.empty:
-        return pd.DataFrame(columns=COMPLETION_COLUMNS)
+        return _empty(COMPLETION_COLUMNS)
     found = reported.assign(person_id=person_ids(reported))
     found = found.sort_values([*GROUP_KEY, "person_id", *REPORT_ORDER], kind="stable")
     found = found.drop_duplicates([*GROUP_KEY, "person_id"], keep="last")
-    plan = groups.set_index(GROUP_KEY)[["program_code", "provider_code", "hours", "title"]]
-    found = found.join(plan, on=GROUP_KEY).rename(columns={"title": "program_title"})
+    plan = groups[[*GROUP_KEY, "program_code", "provider_code", "hours", "title"]]
+    found = found.merge(plan, on=GROUP_KEY, how="left", validate="many_to_one")
+    found = found.rename(columns={"title": "program_title"})
     return found[COMPLETION_COLUMNS].sort_values([*GROUP_KEY, "person_id"]).reset_index(drop=True)
 
 
@@ -318,8 +319,8 @@ def plan_fact(
     groups: pd.DataFrame, members: pd.DataFrame, outcomes: pd.DataFrame, completions: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """Plan against fact by the quarter a group is planned in: every cut of CUTS, counts and rates."""
-    flags = outcomes.set_index(GROUP_KEY)[["held", "moved", "cancelled"]]
-    planned = groups.join(flags, on=GROUP_KEY)
+    flags = outcomes[[*GROUP_KEY, "held", "moved", "cancelled"]]
+    planned = groups.merge(flags, on=GROUP_KEY, how="left", validate="one_to_one")
     for flag in ("held", "moved", "cancelled"):
         planned[flag] = planned[flag].astype("boolean").fillna(False).astype(bool)
     trained = set(
@@ -328,12 +329,13 @@ def plan_fact(
             strict=True,
         )
     )
-    enrolled = members[[*GROUP_KEY, "person_id", "org_code", "municipality"]].join(
-        planned.set_index(GROUP_KEY)[
-            ["quarter", "provider_code", "program_code", "hours", "held", "moved", "cancelled"]
+    enrolled = members[[*GROUP_KEY, "person_id", "org_code", "municipality"]].merge(
+        planned[
+            [*GROUP_KEY, "quarter", "provider_code", "program_code", "hours", "held", "moved", "cancelled"]
         ],
         on=GROUP_KEY,
         how="inner",
+        validate="many_to_one",
     )
     enrolled["trained"] = [
         k in trained for k in zip(*(enrolled[c] for c in [*GROUP_KEY, "person_id"]), strict=True)
@@ -420,8 +422,11 @@ def not_trained(
         "group_code",
         "reason",
     ]
-    flags = outcomes.set_index(GROUP_KEY)[["held", "cancelled", "program_code", "provider_code"]]
-    placed = members[[*GROUP_KEY, "person_id", "org_code"]].join(flags, on=GROUP_KEY, how="inner")
+    flags = outcomes[[*GROUP_KEY, "held", "cancelled", "program_code", "provider_code"]]
+    placed = members[[*GROUP_KEY, "person_id", "org_code"]].merge(
+        flags, on=GROUP_KEY, how="inner", validate="many_to_one"
+    )
+    held, cancelled = placed["held"].astype(bool), placed["cancelled"].astype(bool)
     said = completions.set_index([*GROUP_KEY, "person_id"])["completed"]
     word = pd.Series(
         [said.get(k) for k in zip(*(placed[c] for c in [*GROUP_KEY, "person_id"]), strict=True)],
@@ -429,13 +434,13 @@ def not_trained(
         dtype="object",
     )
     placed["reason"] = None
-    placed.loc[placed["held"] & (word == "нет"), "reason"] = "не завершил обучение"
-    placed.loc[placed["held"] & word.isna(), "reason"] = "нет сведений о завершении в отчёте оператора ПК"
-    placed.loc[placed["cancelled"].astype(bool), "reason"] = "группа отменена"
+    placed.loc[held & (word == "нет"), "reason"] = "не завершил обучение"
+    placed.loc[held & word.isna(), "reason"] = "нет сведений о завершении в отчёте оператора ПК"
+    placed.loc[cancelled, "reason"] = "группа отменена"
     placed = placed[placed["reason"].notna()]
-    people = staff.drop_duplicates(["person_id", "org_code"]).set_index(["person_id", "org_code"])
-    people = people[["surname", "first_name", "patronymic", "position"]]
-    placed = placed.join(people, on=["person_id", "org_code"])
+    people = staff.drop_duplicates(["person_id", "org_code"])
+    people = people[["person_id", "org_code", "surname", "first_name", "patronymic", "position"]]
+    placed = placed.merge(people, on=["person_id", "org_code"], how="left", validate="many_to_one")
     return (
         placed[columns]
         .sort_values(["org_code", "plan_year", "surname", "first_name", "group_code"])
@@ -480,6 +485,14 @@ def _with_courses(existing: object, new: list[str]) -> object:
     listed = [c.strip() for c in existing.split(";") if c.strip()] if isinstance(existing, str) else []
     listed += [c for c in new if c not in listed]
     return "; ".join(listed)
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """No rows, but the key columns typed as in a full frame, so merges on them still line up."""
+    frame = pd.DataFrame(columns=columns)
+    return frame.astype(
+        {c: "Int64" for c in ("plan_year", "quarter") if c in columns} | {"group_code": "str"}
+    )
 
 
 def _shown(value: object) -> str:

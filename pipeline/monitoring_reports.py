@@ -36,12 +36,12 @@ HEADERS = {
     "group_code": "Группа",
     "reason": "Причина",
 }
-SHEETS = (
-    ("Сводка", "summary", []),
-    ("По операторам ПК", "provider", ["provider_name"]),
-    ("По программам", "program", ["provider_name", "program_title"]),
-    ("По муниципалитетам", "municipality", ["municipality_name"]),
-    ("По организациям", "organisation", ["municipality_name", "org_name"]),
+SHEETS = (  # sheet title, cut of the plan-fact table
+    ("Сводка", "summary"),
+    ("По операторам ПК", "provider"),
+    ("По программам", "program"),
+    ("По муниципалитетам", "municipality"),
+    ("По организациям", "organisation"),
 )
 
 
@@ -98,7 +98,7 @@ def quarterly_workbook(monitoring: Monitoring, registries, config, year: int, qu
     """The sheets of reports/monitoring-<year>-Q<n>.xlsx: quarters I..n of the plan year."""
     sheets = []
     title_tail = f"{year} года, I–{ROMAN[quarter]} квартал, по состоянию на {as_of.strftime('%d.%m.%Y')}"
-    for title, cut, _ in SHEETS:
+    for title, cut in SHEETS:
         part = _for_report(named(monitoring.plan_fact[cut], registries, config), year, quarter)
         if cut == "summary":
             part = _with_total(part)
@@ -134,7 +134,7 @@ def write_not_trained(ctx, frame: pd.DataFrame, registries) -> None:
     for (org_code, year), part in shown.groupby(["org_code", "plan_year"], sort=True):
         login = logins.get(org_code)
         folder = login if isinstance(login, str) else org_code
-        columns = [c for c in part.columns if c not in ("plan_year", "org_code")]
+        columns = [c for c in part.columns if c not in ("plan_year", "org_code", "org_name")]
         write_workbook(
             ctx.reports / "organisations" / folder / f"не обучены-{year}.xlsx",
             [
@@ -142,11 +142,15 @@ def write_not_trained(ctx, frame: pd.DataFrame, registries) -> None:
                     "Не обучены",
                     part[columns],
                     HEADERS,
-                    title=f"Подали заявку, но не обучены в {year} году: {part['org_name'].iloc[0] or org_code}",
+                    title=f"Подали заявку, но не обучены в {year} году: {_name_or_code(part['org_name'].iloc[0], org_code)}",
                 )
             ],
             title=f"Не обучены в {year} году",
         )
+
+
+def _name_or_code(name: object, code: str) -> str:
+    return name if isinstance(name, str) and name else code
 
 
 def public_frames(

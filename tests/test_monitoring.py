@@ -505,3 +505,23 @@ def test_demo_finished_year_reconciles_with_its_files(demo_region):
     assert want["listeners_trained"].sum() > 100  # the year really was carried out
     finished = result.report_status[result.report_status["plan_year"] == year]
     assert sorted(set(finished["quarter"])) == [1, 2, 3, 4]
+
+
+def test_without_any_report_every_planned_quarter_is_missing(tmp_path):
+    inputs = write_inputs(tmp_path / "inputs", {})
+    intake = take_in(list_input_files(inputs), inputs, CONFIG)
+    ctx = SimpleNamespace(config=CONFIG, reports=tmp_path / "reports", as_of=D(2027, 12, 1))
+    added = run_monitoring(ctx, {"intake": intake, "registries": registries(), "schedule": schedule()})
+    status = added["monitoring"].report_status
+    missing = set(
+        zip(status.loc[status["status"] == MISSING, "provider_code"], status["quarter"], strict=False)
+    )
+    assert missing == {("ИРО", 1), ("ИРО", 2), ("СГУ", 1), ("ЮГУ", 2)}
+    assert added["monitoring"].plan_fact["summary"]["listeners_trained"].sum() == 0
+    assert added["monitoring"].not_trained.empty  # nothing known to be held or cancelled yet
+    assert sorted(p.name for p in ctx.reports.glob("*.xlsx")) == [
+        f"monitoring-2027-Q{q}.xlsx" for q in (1, 2, 3)
+    ]
+    empty = SimpleNamespace(groups=schedule().groups.iloc[0:0], members=schedule().members.iloc[0:0])
+    nothing = run_monitoring(ctx, {"intake": intake, "registries": registries(), "schedule": empty})
+    assert nothing["monitoring"].report_status.empty and nothing["public"] == {}
