@@ -513,9 +513,8 @@ def test_without_any_report_every_planned_quarter_is_missing(tmp_path):
     ctx = SimpleNamespace(config=CONFIG, reports=tmp_path / "reports", as_of=D(2027, 12, 1))
     added = run_monitoring(ctx, {"intake": intake, "registries": registries(), "schedule": schedule()})
     status = added["monitoring"].report_status
-    missing = set(
-        zip(status.loc[status["status"] == MISSING, "provider_code"], status["quarter"], strict=False)
-    )
+    gone = status[status["status"] == MISSING]
+    missing = set(zip(gone["provider_code"], gone["quarter"], strict=True))
     assert missing == {("ИРО", 1), ("ИРО", 2), ("СГУ", 1), ("ЮГУ", 2)}
     assert added["monitoring"].plan_fact["summary"]["listeners_trained"].sum() == 0
     assert added["monitoring"].not_trained.empty  # nothing known to be held or cancelled yet
