@@ -4,5 +4,15 @@
 # to the state. A stage reads only what earlier stages produced.
 STAGES: tuple[tuple[str, str], ...] = (
     ("intake", "pipeline.intake.stage:run_intake"),
+    ("registries", "pipeline.registries:run_registries"),
+    ("groups", "pipeline.groups:run_groups"),
+    ("schedule", "pipeline.schedule_reports:run_schedule"),
+    ("assignment", "pipeline.assignment:run_assignment"),
+    ("monitoring", "pipeline.monitoring:run_monitoring"),
+    ("needs", "pipeline.needs:run_needs"),
+    ("quality", "pipeline.quality:run_quality"),
+    ("registry_reports", "pipeline.registry_reports:run_registry_reports"),
     ("feedback", "pipeline.intake.stage:run_feedback"),
+    ("templates", "pipeline.handouts:run_templates"),
+    ("publish", "pipeline.publish.stage:run_publish"),
 )

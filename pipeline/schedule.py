@@ -330,12 +330,30 @@ def _check_sizes(intake, entries: pd.DataFrame, listeners: pd.DataFrame) -> None
     def count(record) -> int:
         return counts.get((record["plan_year"], record["group_code"]), 0)
 
-    def out_of_bounds(record) -> bool:
-        if (record["sender"], record["plan_year"]) not in with_listeners:
-            return False  # the provider sent groups without listeners: only the capacity is checked
-        entry = entries.loc[(record["plan_year"], record["program_code"])]
-        return not entry["group_min"] <= count(record) <= min(entry["group_max"], record["capacity"])
+    def sent_listeners(record) -> bool:
+        # A provider that sent groups without listeners: only the capacity is checked.
+        return (record["sender"], record["plan_year"]) in with_listeners
 
+    def out_of_bounds(record) -> bool:
+        entry = entries.loc[(record["plan_year"], record["program_code"])]
+        return sent_listeners(record) and count(record) > min(entry["group_max"], record["capacity"])
+
+    def below_minimum(record) -> bool:
+        entry = entries.loc[(record["plan_year"], record["program_code"])]
+        return sent_listeners(record) and count(record) < entry["group_min"]
+
+    # An under-filled group still runs (the provider decided so); it is flagged, not refused.
+    small = groups.apply(below_minimum, axis=1).astype(bool) if not groups.empty else pd.Series(dtype=bool)
+    intake.warn(
+        "schedule_groups",
+        small,
+        "group_below_minimum",
+        "group_code",
+        params=lambda r: {
+            "value": f"{r['group_code']}: {count(r)} слушателей",
+            "expected": str(entries.loc[(r["plan_year"], r["program_code"])]["group_min"]),
+        },
+    )
     bad = groups.apply(out_of_bounds, axis=1).astype(bool) if not groups.empty else pd.Series(dtype=bool)
     refused = set(zip(groups[bad]["plan_year"], groups[bad]["group_code"], strict=True))
     intake.refuse(
@@ -345,9 +363,8 @@ def _check_sizes(intake, entries: pd.DataFrame, listeners: pd.DataFrame) -> None
         "group_code",
         params=lambda r: {
             "value": f"{r['group_code']}: {count(r)} слушателей",
-            "expected": "от {} до {}".format(
-                entries.loc[(r["plan_year"], r["program_code"])]["group_min"],
-                min(entries.loc[(r["plan_year"], r["program_code"])]["group_max"], r["capacity"]),
+            "expected": "не больше {}".format(
+                min(entries.loc[(r["plan_year"], r["program_code"])]["group_max"], r["capacity"])
             ),
         },
     )

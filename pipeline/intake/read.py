@@ -82,7 +82,9 @@ def read_workbook(path: Path, log: IssueLog, where: dict, max_rows: int = 200_00
     if not inspection.readable:
         return None
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        # By content, not by suffix: an .xls saved under .xlsx is still read (the inspection noted it).
+        with path.open("rb") as handle:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
     except python_calamine.PasswordError:
         log.add("file_encrypted", **where)
         return None

@@ -49,6 +49,26 @@ class IntakeResult:
         frame = self.records[sheet_name]
         if frame.empty or not mask.any():
             return
+        for record in self._note(sheet_name, mask, code, column, params):
+            counts = self.counts[record["file"]]
+            counts.accepted -= 1
+            counts.refused += 1
+        self.records[sheet_name] = frame[~mask].reset_index(drop=True)
+
+    def warn(
+        self,
+        sheet_name: str,
+        mask: pd.Series,
+        code: str,
+        column: str,
+        params: Callable[[pd.Series], dict] | None = None,
+    ) -> None:
+        """An issue on records in force that stay accepted (the code's template is a warning)."""
+        if not self.records[sheet_name].empty and mask.any():
+            list(self._note(sheet_name, mask, code, column, params))
+
+    def _note(self, sheet_name, mask, code, column, params):
+        frame = self.records[sheet_name]
         kind, sheet = next((k, s) for k in KINDS for s in k.sheets if s.name == sheet_name)
         info = next(i for i in columns_of(sheet.model) if i.name == column)
         for _, record in frame[mask].iterrows():
@@ -70,10 +90,7 @@ class IntakeResult:
                 value=value,
                 **extra,
             )
-            counts = self.counts[record["file"]]
-            counts.accepted -= 1
-            counts.refused += 1
-        self.records[sheet_name] = frame[~mask].reset_index(drop=True)
+            yield record
 
 
 def read_submission(submission: Submission) -> MappedFile:

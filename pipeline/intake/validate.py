@@ -165,7 +165,7 @@ def _params_for(code: str, check: str, info: ColumnInfo) -> dict:
 
 
 def _shown(value: object) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, pd.Timestamp):
         return value.strftime("%d.%m.%Y")

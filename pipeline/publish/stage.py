@@ -19,8 +19,23 @@ STATUS_PUBLIC = [
 ]
 
 
+# The site's pages name a few columns differently from the stages that produce them.
+RENAMES = {
+    "catalog": {"provider_name": "provider"},
+    "schedule": {
+        "place_code": "municipality_code",
+        "start_date": "start",
+        "end_date": "end",
+        "capacity": "places",
+    },
+}
+
+
 def site_model(ctx, state: dict) -> SiteModel:
-    public = {year: dict(frames) for year, frames in state.get("public", {}).items()}
+    public = {
+        year: {name: frame.rename(columns=RENAMES.get(name, {})) for name, frame in frames.items()}
+        for year, frames in state.get("public", {}).items()
+    }
     status = state.get("status")
     for year in ctx.config.plan_years:
         frames = public.setdefault(year, {})
