@@ -48,7 +48,9 @@ def last_training(staff: pd.DataFrame, completions: pd.DataFrame | None) -> pd.S
     year = staff["last_training_year"].astype("Float64")
     if completions is None or completions.empty:
         return year
-    done = completions[completions["completed"].astype(bool)].copy()
+    completed = completions["completed"]
+    # The monitoring writes «да»/«нет»; a boolean column is accepted too.
+    done = completions[completed.eq("да") if completed.dtype != bool else completed].copy()
     dated = (
         done["certificate_date"].dt.year if "certificate_date" in done else pd.Series(pd.NA, index=done.index)
     )
@@ -243,8 +245,7 @@ def run_needs(ctx, state: dict) -> dict:
     reg: Registries = state["registries"]
     quality = state.get("quality")
     allows = quality.allows if quality else (lambda output: True)
-    monitoring = state.get("monitoring") or {}
-    completions = monitoring.get("completions") if isinstance(monitoring, dict) else None
+    completions = getattr(state.get("monitoring"), "completions", None)
     schedule = state.get("schedule")
     groups = getattr(schedule, "groups", None)
     public = state.setdefault("public", {})
