@@ -429,6 +429,8 @@ def consolidate_schedule(
     )
     for column in ("plan_year", "capacity", "listeners"):
         groups[column] = groups[column].astype("Int64")
+    for column in ("start_date", "end_date"):  # concat with an empty side leaves objects, which .dt refuses
+        groups[column] = pd.to_datetime(groups[column])
     groups = groups.sort_values(["plan_year", "provider_code", "program_code", "group_code"], kind="stable")
     members = pd.concat([kept_members, sent_members], ignore_index=True)
     members = members.sort_values(["plan_year", "group_code", "application_id"], kind="stable").reset_index(
