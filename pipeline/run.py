@@ -13,6 +13,9 @@ from pathlib import Path
 from pipeline.config import ConfigError, RegionConfig, load_config
 from pipeline.dag import STAGES
 
+# Folders of reports/ written by other commands, not by the run: `pipeline credentials` writes its letters.
+CARRIED_OVER = ("credentials",)
+
 
 @dataclass
 class RunContext:
@@ -34,6 +37,7 @@ def run_cycle(args) -> int:
         print(f"Ошибка настроек региона: {error}", file=sys.stderr)
         return 2
     reports = Path(args.reports)
+    recover_outputs(reports, Path(args.site))
     staging = reports.with_name(reports.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -47,6 +51,7 @@ def run_cycle(args) -> int:
         progress=progress,
     )
     state = run_stages(ctx)
+    carry_over(reports, staging)
     swap_in(staging, reports)
     intake = state["intake"]
     errors = int((state["issues"]["severity"] == "ошибка").sum()) if "issues" in state else 0
@@ -83,8 +88,38 @@ def newest_submission(intake) -> date | None:
 def swap_in(staging: Path, final: Path) -> None:
     """Replace `final` with `staging` in two renames, so a killed run leaves the previous outputs whole."""
     old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
     if final.exists():
+        # A «.old» beside a whole `final` is a finished swap's leftover; without `final` it is the last good
+        # output (a run killed between the renames) and stays until the new one is in place.
+        shutil.rmtree(old, ignore_errors=True)
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_outputs(reports: Path, site: Path) -> None:
+    """Undo what a killed run left: the previous outputs back in place if it died between two renames,
+    its half-built staging folders removed."""
+    old = reports.with_name(reports.name + ".old")
+    if old.is_dir() and not reports.exists():
+        old.rename(reports)
+    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(reports.with_name(reports.name + ".new"), ignore_errors=True)
+    # The publish stage swaps the site the same way, its folders named «.site.old-*», «.site.building-*».
+    parent = site.parent
+    retired = sorted(parent.glob(f".{site.name}.old-*")) if parent.is_dir() else []
+    if retired and not site.exists():
+        newest = max(retired, key=lambda path: path.stat().st_mtime)
+        newest.rename(site)
+        retired.remove(newest)
+    for leftover in retired + (sorted(parent.glob(f".{site.name}.building-*")) if parent.is_dir() else []):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def carry_over(reports: Path, staging: Path) -> None:
+    """Copy into the new reports the folders other commands write there (the one-time credentials), which
+    the run does not rebuild. A copy, not a move: a run killed now still leaves them in reports/."""
+    for name in CARRIED_OVER:
+        source = reports / name
+        if source.is_dir() and not (staging / name).exists():
+            shutil.copytree(source, staging / name, copy_function=shutil.copy2)
