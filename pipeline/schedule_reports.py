@@ -214,7 +214,12 @@ def write_plan_schedule(path: Path, schedule: Schedule, registries, config, year
     sheets = [table, _unplaced_sheet(schedule, year), _amendments_sheet(schedule, year)]
     sheets.append(_checks_sheet(schedule, registries, year))
     sheets.append(
-        frame_to_sheet("Решение", schedule.solver[schedule.solver["plan_year"] == year], SOLVER_HEADERS)
+        # Wall time differs from run to run; the report keeps what the same inputs always give.
+        frame_to_sheet(
+            "Решение",
+            schedule.solver[schedule.solver["plan_year"] == year].drop(columns=["seconds"]),
+            SOLVER_HEADERS,
+        )
     )
     return write_workbook(path, sheets, title=f"Сводный план-график {year}")
 
@@ -227,7 +232,6 @@ SOLVER_HEADERS = {
     "bound": "Нижняя граница",
     "gap": "Разрыв до границы",
     "travel_km": "Суммарный путь слушателей, км",
-    "seconds": "Время, с",
     "status": "Статус решения",
 }
 

@@ -10,7 +10,7 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.config import ConfigError, RegionConfig, load_config
-from pipeline.workbooks import SheetSpec, display, safe_text, write_workbook
+from pipeline.workbooks import SheetSpec, display, normalise_zip, safe_text, write_workbook
 from schemas.columns import ColumnInfo, columns_of
 from schemas.kinds import (
     KINDS,
@@ -133,7 +133,7 @@ def fill_template(template: Path, rows_by_sheet: dict[str, list[list[object]]], 
                 _fill_cell(sheet.cell(row=r, column=c), value)
     out.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(out)
-    return out
+    return normalise_zip(out)
 
 
 def _fill_cell(cell, value: object) -> None:

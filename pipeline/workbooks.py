@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,6 +189,22 @@ def _auto_widths(spec: SheetSpec) -> list[int]:
         )
         widths.append(int(min(max(longest + 2, 8), 60)))
     return widths
+
+
+def normalise_zip(path: Path) -> Path:
+    """Rewrite an .xlsx written by another library with fixed member times and creation dates, so the same
+    content gives the same bytes."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    stamp = FIXED_CREATED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, data)
+            info = zipfile.ZipInfo(name, date_time=FIXED_CREATED.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+    return path
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> Path:
