@@ -47,8 +47,11 @@ def catalog_frame() -> pd.DataFrame:
                 "Методическая копилка: учитель начальных классов и читательская грамотность",
                 "Психолого-педагогическое сопровождение обучающихся",
             ],
-            "provider": ["ИРО", "ИРО", "СурГПУ"],
+            "provider_code": ["ИРО", "ИРО", "СурГПУ"],
+            "provider_name": ["Институт развития образования", "Институт развития образования", "СурГПУ"],
             "hours": [72, 36, 260],
+            "distance": ["да", "да", "нет"],
+            "applications": [12, 3, 0],
             "form": ["очная", "заочная", "очно-заочная"],
             "audience": ["учитель; заместитель руководителя", "учитель", "педагог-психолог"],
             "annotation": [
@@ -71,10 +74,20 @@ def schedule_frame() -> pd.DataFrame:
         {
             "group_code": ["ИРО-001-1", "ИРО-002-1", "ИРО-002-2"],
             "program_code": ["ИРО-001", "ИРО-002", "ИРО-002"],
-            "municipality_code": ["10", "05", "10"],
-            "start": [date(2027, 2, 1), date(2027, 3, 1), date(2027, 9, 6)],
-            "end": [date(2027, 2, 10), date(2027, 3, 5), date(2027, 9, 10)],
-            "places": [25, 20, 3],
+            "title": [
+                "Цифровое образование в современной школе",
+                "Методическая копилка",
+                "Методическая копилка",
+            ],
+            "provider_code": ["ИРО", "ИРО", "ИРО"],
+            "provider_name": ["Институт развития образования"] * 3,
+            "place": ["Сургут", "Нижневартовск", "Сургут"],
+            "place_code": ["10", "05", "10"],
+            "start_date": pd.to_datetime(["2027-02-01", "2027-03-01", "2027-09-06"]),
+            "end_date": pd.to_datetime(["2027-02-10", "2027-03-05", "2027-09-10"]),
+            "capacity": pd.array([25, 20, 3], dtype="Int64"),
+            "listeners": pd.array([20, 2, 3], dtype="Int64"),
+            "status": ["проект"] * 3,
         }
     )
 
@@ -84,8 +97,13 @@ def site_model(templates_dir: Path | None = None) -> SiteModel:
     stats = pd.DataFrame(
         {
             "municipality_code": [m.code for m in config.municipalities],
+            "name": [m.name for m in config.municipalities],
             "organisations": [10 + i for i in range(22)],
+            "staff": [100 + i for i in range(22)],
+            "due": [30 + i for i in range(22)],
+            "applied": [i * 2 for i in range(22)],
             "applications": [i * 3 for i in range(22)],
+            "share_applied": [0.1] * 22,
         }
     )
     frames = {
@@ -161,10 +179,11 @@ def test_absent_frames_leave_their_section_out(built):
 
 def test_small_counts_on_municipality_pages(built):
     text = page_text(built / "2027" / "municipalities" / "index.html")
-    # Когалым has 0 applications, Лангепас 3 (hidden), Мегион 6
-    assert "Когалым городской округ Когалым 10 0" in text
-    assert "Лангепас городской округ Лангепас 11 <5" in text
-    assert "Мегион городской округ Мегион 12 6" in text
+    # organisations, staff, due, applied, applications, three-year coverage: Когалым has 0 applications,
+    # Лангепас 2 applicants and 3 applications (both hidden), Мегион 4 applicants (hidden) and 6 applications
+    assert "Когалым городской округ Когалым 10 100 30 0 0 70 %" in text
+    assert "Лангепас городской округ Лангепас 11 101 31 <5 <5 69 %" in text
+    assert "Мегион городской округ Мегион 12 102 32 <5 6 69 %" in text
 
 
 def test_help_page_holds_every_column_of_every_schema(built):

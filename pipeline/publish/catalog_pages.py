@@ -1,4 +1,4 @@
-"""The catalog of programs: a filterable table and a page per program (with its groups when scheduled)."""
+"""The catalog of programs: a filterable table and a page per program with its groups, dates and demand."""
 
 import pandas as pd
 
@@ -8,20 +8,22 @@ from pipeline.publish.render import render, slug
 CATALOG_COLUMNS = (
     "program_code",
     "title",
-    "provider",
+    "provider_code",
+    "provider_name",
     "hours",
     "form",
     "audience",
     "annotation",
     "places",
     "program_type",
+    "applications",
 )
-# Filters offered above the table: (column header the script matches, label, catalog column, multi-valued).
-FILTERS = (
-    ("Вид программы", "Вид программы", "program_type", False),
-    ("Форма обучения", "Форма обучения", "form", False),
-    ("Категория слушателей", "Категория слушателей", "audience", True),
-    ("Оператор ПК", "Оператор ПК", "provider", False),
+EVERYWHERE, DISTANT = "все муниципалитеты", "дистанционно"
+HOURS_RANGES = (
+    ("0-36", "до 36 ч"),
+    ("37-72", "37–72 ч"),
+    ("73-144", "73–144 ч"),
+    ("145-100000", "более 144 ч"),
 )
 
 
@@ -34,31 +36,77 @@ def catalog_pages(view: YearView) -> dict[str, str]:
     slugs = [slug(code) for code in catalog["program_code"]]
     if len(set(slugs)) != len(slugs):
         raise ValueError("program codes collide after transliteration")
-    filters = [(header, label, _options(catalog[column], multi)) for header, label, column, multi in FILTERS]
-    schedule = view.frames.get("schedule")
     pages = {
         "catalog/index.md": render(
-            "catalog.md.j2", year=view.year, programs=list(catalog.itertuples()), filters=filters
+            "catalog.md.j2",
+            year=view.year,
+            programs=list(catalog.itertuples()),
+            filters=catalog_filters(view, catalog),
+            has_providers=view.has("providers_public"),
         )
     }
+    schedule = view.frame("schedule")
+    demand = _by_program(view.frame("demand_and_capacity"))
+    municipalities = view.config.municipality_by_code
     for program in catalog.itertuples():
         groups = None
-        if schedule is not None and "program_code" in schedule:
-            groups = schedule[schedule["program_code"] == program.program_code]
-            groups = groups.sort_values("group_code", kind="stable")
+        if schedule is not None:
+            groups = schedule[schedule["program_code"] == program.program_code].sort_values(
+                ["start_date", "group_code"], kind="stable"
+            )
         pages[f"catalog/{slug(program.program_code)}.md"] = render(
             "program.md.j2",
             p=program,
             year=view.year,
             groups=groups,
-            municipalities=view.config.municipality_by_code,
-            threshold=view.config.small_count_threshold,
+            demand=demand.get(program.program_code),
+            municipalities=municipalities,
+            threshold=view.threshold,
+            has_providers=view.has("providers_public"),
         )
     return pages
 
 
-def _options(values: pd.Series, multi: bool) -> list[str]:
+def catalog_filters(view: YearView, catalog: pd.DataFrame) -> list[dict]:
+    """The selects above the table: the column header each matches and its (value, label) options."""
+    names = {m.name for m in view.config.municipalities}
+    providers = dict(zip(catalog["provider_code"], catalog["provider_name"], strict=True))
+    places = _options(catalog["places"], multi=True) - {EVERYWHERE}
+    return [
+        _filter("Вид программы", "Вид программы", _options(catalog["program_type"])),
+        _filter("Форма обучения", "Форма обучения", _options(catalog["form"])),
+        _filter("Категория слушателей", "Категория слушателей", _options(catalog["audience"], multi=True)),
+        _filter(
+            "Оператор ПК",
+            "Оператор ПК",
+            [(code, f"{code} — {providers[code]}") for code in sorted(providers)],
+        ),
+        _filter(
+            "Где проходит",
+            "Муниципалитет, где проходит",
+            [(n, n) for n in sorted(places & names)] + [(p, p) for p in sorted(places - names)],
+            any_value=EVERYWHERE,
+        ),
+        _filter("Часов", "Объём", list(HOURS_RANGES), kind="range"),
+    ]
+
+
+def _filter(header: str, label: str, options, any_value: str = "", kind: str = "value") -> dict:
+    pairs = [
+        (o, o) if isinstance(o, str) else o
+        for o in (sorted(options) if isinstance(options, set) else options)
+    ]
+    return {"header": header, "label": label, "options": pairs, "any": any_value, "kind": kind}
+
+
+def _options(values: pd.Series, multi: bool = False) -> set[str]:
     found = set()
     for value in values.dropna().astype(str):
         found.update(v.strip() for v in (value.split(";") if multi else [value]) if v.strip())
-    return sorted(found)
+    return found
+
+
+def _by_program(frame: pd.DataFrame | None) -> dict[str, dict]:
+    if frame is None:
+        return {}
+    return {row["program_code"]: row for row in frame.to_dict("records")}

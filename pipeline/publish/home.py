@@ -3,10 +3,15 @@
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
+
 from pipeline.config import RegionConfig
+from pipeline.publish.changes import changes_since
+from pipeline.publish.figures import key_figures
 from pipeline.publish.model import YearView
+from pipeline.publish.open_data import open_tables
 from pipeline.publish.privacy import small_count
-from pipeline.publish.render import render
+from pipeline.publish.render import render, ru_date
 
 DONE, CURRENT, UPCOMING = "выполнено", "идёт сейчас", "впереди"
 
@@ -43,33 +48,10 @@ def cycle_stages(config: RegionConfig, year: int, as_of: date) -> list[Stage]:
     return stages
 
 
-def key_figures(view: YearView) -> list[tuple[str, str]]:
-    """Headline numbers from whichever frames this year has."""
-    threshold = view.config.small_count_threshold
-    figures = [("Муниципальных образований", str(len(view.config.municipalities)))]
-    frames = view.frames
-    if "catalog" in frames:
-        catalog = frames["catalog"]
-        figures.append(("Программ в каталоге", str(len(catalog))))
-        if "provider" in catalog:
-            figures.append(("Операторов ПК с программами", str(catalog["provider"].nunique())))
-    if "schedule" in frames:
-        schedule = frames["schedule"]
-        figures.append(("Учебных групп в плане-графике", str(len(schedule))))
-        if "places" in schedule:
-            figures.append(("Мест в группах", small_count(schedule["places"].sum(), threshold)))
-    stats = frames.get("municipality_stats")
-    if stats is not None:
-        for column, label in (
-            ("organisations", "Образовательных организаций"),
-            ("applications", "Заявок педагогов"),
-        ):
-            if column in stats:
-                figures.append((label, small_count(stats[column].sum(), threshold)))
-    return figures
-
-
 def home_pages(view: YearView) -> dict[str, str]:
+    figures = key_figures(view)
+    tables = open_tables(view, figures)
+    status = view.frame("schedule_status")
     return {
         "index.md": render(
             "home.md.j2",
@@ -77,7 +59,27 @@ def home_pages(view: YearView) -> dict[str, str]:
             year=view.year,
             as_of=view.model.as_of,
             stages=cycle_stages(view.config, view.year, view.model.as_of),
-            figures=key_figures(view),
+            figures=[(row.indicator, small_count(row.value, 1)) for row in figures.itertuples()],
             statuses=(DONE, CURRENT, UPCOMING),
+            schedule_status=schedule_status_line(status),
+            changes=changes_since(tables, view.model.previous.get(view.year)),
+            sections=present_sections(view),
         )
     }
+
+
+def schedule_status_line(status: pd.DataFrame | None) -> str:
+    """«проект» or «утверждён приказом № … от …», the way the order names an approved plan-schedule."""
+    if status is None or status.empty:
+        return ""
+    row = status.iloc[0]
+    if row["status"] == "утверждён" and isinstance(row["order_number"], str) and row["order_number"]:
+        return f"утверждён приказом № {row['order_number']} от {ru_date(row['order_date'])}"
+    return str(row["status"])
+
+
+def present_sections(view: YearView) -> list[tuple[str, str]]:
+    """(title, page) of the year's sections other than home, for the home page's list of contents."""
+    from pipeline.publish.sections import SECTIONS  # the section list imports this module
+
+    return [(s.title, s.index) for s in SECTIONS if s.index != "index.md" and view.has(*s.needs)]

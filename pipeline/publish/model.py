@@ -8,14 +8,23 @@ import pandas as pd
 
 from pipeline.config import RegionConfig
 
-# Frames the site knows how to show; a section whose frames are absent is simply not generated.
+# Frames the site shows (columns as contracts.md lists them); a section whose frames are absent is not generated.
 KNOWN_FRAMES = (
-    "catalog",  # program_code, title, provider, hours, form, audience, annotation, places, program_type
-    "schedule",  # group_code, program_code, municipality_code, start, end, places
-    "municipality_stats",  # municipality_code and counts (organisations, staff, applications, ...)
-    "submissions",
+    "catalog",
+    "schedule",
+    "schedule_status",
+    "providers_public",
+    "municipality_stats",
     "monitoring",
-    "providers",
+    "monitoring_municipality",
+    "report_status",
+    "assignment",
+    "demand_and_capacity",
+    "submissions",
+    "organisations",
+    "municipal_operators",
+    "group_municipalities",
+    "placement",
 )
 
 
@@ -28,6 +37,8 @@ class SiteModel:
     plan_years: tuple[int, ...]
     frames: dict[int, dict[str, pd.DataFrame]] = field(default_factory=dict)
     templates_dir: Path | None = None
+    # the open data (JSON records by resource name) of the site this build replaces, per plan year
+    previous: dict[int, dict[str, list[dict]]] = field(default_factory=dict)
 
     def frames_of(self, year: int) -> dict[str, pd.DataFrame]:
         return self.frames.get(year, {})
@@ -51,3 +62,10 @@ class YearView:
 
     def has(self, *names: str) -> bool:
         return all(name in self.frames for name in names)
+
+    def frame(self, name: str) -> pd.DataFrame | None:
+        return self.frames.get(name)
+
+    @property
+    def threshold(self) -> int:
+        return self.config.small_count_threshold

@@ -26,7 +26,7 @@ _TRANSLIT = dict(
 
 def ru_date(value: object) -> str:
     """15.10.2026, the form a person reads; blank for a missing date."""
-    if value is None or (not isinstance(value, date | datetime) and pd.isna(value)):
+    if value is None or value is pd.NaT or (not isinstance(value, date | datetime) and pd.isna(value)):
         return ""
     if isinstance(value, str):
         value = pd.Timestamp(value)

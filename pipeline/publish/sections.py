@@ -4,10 +4,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.publish.catalog_pages import catalog_pages
+from pipeline.publish.ci_pages import ci_pages
+from pipeline.publish.figures import key_figures
 from pipeline.publish.home import home_pages
 from pipeline.publish.model import YearView
+from pipeline.publish.monitoring_pages import monitoring_pages
 from pipeline.publish.municipality_pages import municipality_pages
+from pipeline.publish.open_data import open_data_pages, open_tables
 from pipeline.publish.operator_help import help_pages
+from pipeline.publish.provider_pages import provider_pages
+from pipeline.publish.schedule_pages import schedule_pages
+from pipeline.publish.submission_pages import submission_pages
 
 
 @dataclass(frozen=True)
@@ -20,11 +27,21 @@ class Section:
     pages: Callable[[YearView], dict[str, str | bytes]]  # path under docs_dir -> markdown text or file bytes
 
 
+def data_pages(view: YearView) -> dict[str, str | bytes]:
+    return open_data_pages(view, open_tables(view, key_figures(view)))
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("Главная", "index.md", (), home_pages),
     Section("Каталог программ", "catalog/index.md", ("catalog",), catalog_pages),
+    Section("План-график", "schedule/index.md", ("schedule",), schedule_pages),
     Section("Муниципалитеты", "municipalities/index.md", (), municipality_pages),
+    Section("Операторы ПК", "providers/index.md", ("providers_public",), provider_pages),
+    Section("Мониторинг", "monitoring/index.md", ("schedule",), monitoring_pages),
+    Section("Сведения операторов", "submissions/index.md", ("submissions",), submission_pages),
+    Section("Открытые данные", "data/index.md", (), data_pages),
     Section("Операторам", "help/index.md", (), help_pages),
+    Section("Публикация", "ci/index.md", (), ci_pages),
 )
 
 

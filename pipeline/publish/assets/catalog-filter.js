@@ -1,4 +1,6 @@
 // Narrows the catalog table by the selected values; works offline, reads the table the page already holds.
+// A select may carry data-any (a cell value that matches every choice, «все муниципалитеты») or
+// data-kind="range" (option values «from-to» matched against the cell's number).
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("catalog-filter");
   if (!form) return;
@@ -9,11 +11,21 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   var controls = form.querySelectorAll("[data-column]");
   var counter = form.querySelector(".catalog-filter-count");
-  function matches(cellText, wanted, isText) {
+  function matches(cellText, control) {
+    var wanted = control.value.trim().toLowerCase();
     if (!wanted) return true;
-    var text = cellText.toLowerCase();
-    if (isText) return text.indexOf(wanted.toLowerCase()) !== -1;
-    return text.split(";").some(function (part) { return part.trim() === wanted.toLowerCase(); });
+    var text = cellText.trim().toLowerCase();
+    if (control.tagName === "INPUT") return text.indexOf(wanted) !== -1;
+    if (control.getAttribute("data-kind") === "range") {
+      var bounds = wanted.split("-").map(Number);
+      var number = Number(text.replace(/\s/g, ""));
+      return number >= bounds[0] && number <= bounds[1];
+    }
+    var any = (control.getAttribute("data-any") || "").toLowerCase();
+    return text.split(";").some(function (part) {
+      part = part.trim();
+      return part === wanted || (any !== "" && part === any);
+    });
   }
   function apply() {
     var shown = 0;
@@ -21,7 +33,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var visible = Array.prototype.every.call(controls, function (control) {
         var index = headers.indexOf(control.getAttribute("data-column"));
         if (index < 0) return true;
-        return matches(row.cells[index].textContent, control.value.trim(), control.tagName === "INPUT");
+        return matches(row.cells[index].textContent, control);
       });
       row.hidden = !visible;
       if (visible) shown += 1;
