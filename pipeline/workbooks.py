@@ -224,4 +224,10 @@ def _csv_value(value: object) -> str:
         return ""
     if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")  # open data takes ISO dates
-    return safe_text(str(value))
+    # The writer quotes a field only for "\n" (its line end): a bare CR would go out unquoted, and a
+    # spreadsheet program would start a new row at it, with whatever follows read as a formula.
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    stripped = text.lstrip()
+    if stripped != text and safe_text(stripped) != stripped:
+        return "'" + text  # a formula behind leading white space, which some programs trim on import
+    return safe_text(text)

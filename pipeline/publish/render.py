@@ -64,7 +64,9 @@ def environment() -> jinja2.Environment:
     env.filters["md"] = md_text
     env.filters["slug"] = slug
     env.filters["count"] = small_count
-    env.filters["yaml"] = lambda v: json.dumps(str(v), ensure_ascii=False)  # a JSON string is a YAML scalar
+    # A JSON string is a YAML scalar. HTML-escaped first: mkdocs puts a page's title into <title> and the
+    # header as raw HTML, so a program titled «<script>…» would otherwise run in every visitor's browser.
+    env.filters["yaml"] = lambda v: json.dumps(html.escape(str(v), quote=False), ensure_ascii=False)
     env.filters["html"] = lambda v: html.escape("" if v is None else str(v), quote=True)
     return env
 
