@@ -16,3 +16,19 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("templates", "pipeline.handouts:run_templates"),
     ("publish", "pipeline.publish.stage:run_publish"),
 )
+
+# What a person sees while the run goes.
+STAGE_TITLES = {
+    "intake": "Приём файлов операторов",
+    "registries": "Сводные реестры",
+    "groups": "Формирование групп",
+    "schedule": "План-график",
+    "assignment": "Государственное задание",
+    "monitoring": "Мониторинг исполнения",
+    "needs": "Анализ потребностей",
+    "quality": "Проверка качества",
+    "registry_reports": "Реестры и списки",
+    "feedback": "Ответы операторам",
+    "templates": "Шаблоны",
+    "publish": "Сайт",
+}

@@ -422,7 +422,6 @@ def _frame(rows: list[dict], columns: list[str], key: list[str]) -> pd.DataFrame
 
 def run_groups(ctx, state: dict) -> dict:
     registries = state["registries"]
-    ctx.progress("Формирование групп")
     return {
         "groups": form_groups(registries.applications, registries.catalog, ctx.config, registries.providers)
     }

@@ -346,7 +346,6 @@ def write_quality_report(quality: QualityResult, path: Path) -> Path:
 def run_quality(ctx, state: dict) -> dict:
     from pipeline.registry_reports import public_frames
 
-    ctx.progress("Проверка качества")
     reg = state["registries"]
     public = {year: dict(frames) for year, frames in state.get("public", {}).items()}
     for year, frames in public_frames(reg, ctx.config).items():

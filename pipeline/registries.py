@@ -148,7 +148,6 @@ def build_registries(intake: IntakeResult, config: RegionConfig) -> Registries:
 
 
 def run_registries(ctx, state: dict) -> dict:
-    ctx.progress("Сводные реестры")
     return {"registries": build_registries(state["intake"], ctx.config)}
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.config import ConfigError, RegionConfig, load_config
-from pipeline.dag import STAGES
+from pipeline.dag import STAGE_TITLES, STAGES
 
 # Folders of reports/ written by other commands, not by the run: `pipeline credentials` writes its letters.
 CARRIED_OVER = ("credentials",)
@@ -64,11 +64,13 @@ def run_stages(ctx: RunContext, stages=STAGES) -> dict:
     for name, target in stages:
         module_name, function_name = target.split(":")
         started, cpu = time.perf_counter(), time.process_time()
-        ctx.progress(f"— {name}")
         function = getattr(importlib.import_module(module_name), function_name)
         state.update(function(ctx, state))
         if name == "intake" and ctx.as_of == date.min:
-            ctx.as_of = newest_submission(state["intake"]) or date.today()
+            # With no file at all, the day before the first plan year: still the same for the same inputs.
+            ctx.as_of = newest_submission(state["intake"]) or date(min(ctx.config.plan_years) - 1, 1, 1)
+        seconds = time.perf_counter() - started
+        ctx.progress(f"— {STAGE_TITLES.get(name, name)}: {seconds:.1f} с".replace(".", ","))
         ctx.timings.append(
             {
                 "stage": name,

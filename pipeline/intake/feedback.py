@@ -122,6 +122,7 @@ def feedback_sheets(result: IntakeResult, status_row, issues: pd.DataFrame | Non
         ]
         or [["", "", "", "", "", "", "Замечаний нет.", ""]],
         widths=[16, 8, 28, 8, 24, 14, 70, 60],
+        wrap_columns={6, 7},
     )
     sheets = [listing]
     mapped = result.mapped.get(status_row.file)
