@@ -107,6 +107,10 @@ class _Formats:
 
 def _write_sheet(workbook, fmt: _Formats, spec: SheetSpec) -> None:
     sheet = workbook.add_worksheet(spec.name[:31])
+    # Printed on paper by methodologists: landscape A4, as wide as the page.
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
     top = 0
     if spec.title:
         sheet.write_string(0, 0, safe_text(spec.title), fmt.title)
