@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipeline.config import RegionConfig
 from pipeline.intake.authority import Authority, allowed_titles, out_of_scope, scope_of
+from pipeline.intake.cache import IntakeCache, cached_read
 from pipeline.intake.discover import Submission, describe
 from pipeline.intake.layout import MappedFile, map_workbook
 from pipeline.intake.read import read_workbook
@@ -167,12 +168,17 @@ def take_in(
 def _read_all(submissions: list[Submission], progress) -> dict[str, MappedFile]:
     if progress:
         progress(f"Чтение файлов: {len(submissions)}")
+    cache = IntakeCache.default()
+    found = {s.name: cache.load(s) for s in submissions} if cache else {}
+    missing = [s for s in submissions if found.get(s.name) is None]
     workers = min(os.cpu_count() or 1, 4)
-    if len(submissions) < PARALLEL_FROM or workers < 2:
-        return {s.name: read_submission(s) for s in submissions}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(read_submission, submissions, chunksize=8)
-        return {m.submission.name: m for m in results}
+    if len(missing) < PARALLEL_FROM or workers < 2:
+        found.update((s.name, cached_read(s, cache)) for s in missing)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(cached_read, missing, [cache] * len(missing), chunksize=8)
+            found.update((m.submission.name, m) for m in results)
+    return {s.name: found[s.name] for s in submissions}
 
 
 def _authorise(

@@ -1,0 +1,167 @@
+"""A content-addressed cache of read and mapped submissions, so a re-run reads only the files that changed."""
+
+import hashlib
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline import paths
+from pipeline.intake.discover import Submission
+from pipeline.intake.layout import MappedFile, MappedSheet
+from pipeline.issues import IssueLog
+
+MAGIC = b"ASUPK-INTAKE-1\n"
+DIGEST_BYTES = 32
+ENV = "ASUPK_INTAKE_CACHE"  # a folder, or "off" to read every file afresh
+# The sources whose change may change what reading a file yields: the readers, the issue templates (messages
+# are rendered when an issue is added) and the schemas (headers, aliases, sheet titles).
+SOURCES = (
+    (paths.ROOT / "pipeline" / "intake", "*.py"),
+    (paths.ROOT / "pipeline", "issues.py"),
+    (paths.ROOT / "schemas", "*.py"),
+)
+
+
+@cache
+def code_version() -> str:
+    """A hash of everything that shapes a read: the reading code, the schemas and the libraries' versions."""
+    digest = hashlib.sha256()
+    for folder, pattern in SOURCES:
+        for path in sorted(folder.glob(pattern)):
+            digest.update(path.relative_to(paths.ROOT).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for part in (
+        sys.version,
+        pd.__version__,
+        metadata.version("python-calamine"),
+        str(pickle.HIGHEST_PROTOCOL),
+    ):
+        digest.update(part.encode())
+    return digest.hexdigest()[:16]
+
+
+def entry_key(submission: Submission) -> str:
+    """The file's bytes and everything its path says (the issues name the file, sender and kind)."""
+    s = submission
+    identity = "\x1f".join(
+        str(part)
+        for part in (s.digest, s.name, s.login, s.kind.slug, s.submitted.isoformat(), s.plan_year, s.quarter)
+    )
+    return hashlib.sha256(identity.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IntakeCache:
+    """Entries under root/<code version>/<key[:2]>/<key>.pickle; each carries a checksum of its payload."""
+
+    root: Path
+
+    @classmethod
+    def default(cls) -> "IntakeCache | None":
+        setting = os.environ.get(ENV, "")
+        if setting.lower() == "off":
+            return None
+        return cls(Path(setting) if setting else paths.CACHE / "intake")
+
+    @property
+    def folder(self) -> Path:
+        return self.root / code_version()
+
+    def path_of(self, submission: Submission) -> Path:
+        key = entry_key(submission)
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def load(self, submission: Submission) -> MappedFile | None:
+        """The cached read of this very file, or None: absent, corrupt or unreadable entries count as absent
+        (a corrupt one is removed, so the next store rebuilds it)."""
+        path = self.path_of(submission)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            return _thaw(_unwrap(blob), submission)
+        except Exception:  # a truncated, altered or outdated entry: read the file instead
+            path.unlink(missing_ok=True)
+            return None
+
+    def store(self, submission: Submission, mapped: MappedFile) -> None:
+        """Write the entry atomically: a reader sees the whole entry or none; a failure only costs speed."""
+        path = self.path_of(submission)
+        try:
+            if not path.parent.exists():
+                self._retire_old_versions()
+                path.parent.mkdir(parents=True, exist_ok=True)
+            blob = _wrap(pickle.dumps(_freeze(mapped), protocol=pickle.HIGHEST_PROTOCOL))
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(blob)
+                os.replace(temporary, path)
+            finally:
+                Path(temporary).unlink(missing_ok=True)
+        except OSError:
+            return
+
+    def _retire_old_versions(self) -> None:
+        """Entries of other code versions can never be hit again."""
+        if not self.root.is_dir():
+            return
+        for other in self.root.iterdir():
+            if other.is_dir() and other.name != code_version() and len(other.name) == 16:
+                shutil.rmtree(other, ignore_errors=True)
+
+
+def cached_read(submission: Submission, cache: IntakeCache | None) -> MappedFile:
+    """Read one file through the cache. Runs in a worker process."""
+    from pipeline.intake.take_in import read_submission
+
+    mapped = read_submission(submission)
+    if cache is not None:
+        cache.store(submission, mapped)
+    return mapped
+
+
+def _wrap(payload: bytes) -> bytes:
+    return MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def _unwrap(blob: bytes) -> bytes:
+    if not blob.startswith(MAGIC):
+        raise ValueError("not a cache entry")
+    start = len(MAGIC) + DIGEST_BYTES
+    payload = blob[start:]
+    if hashlib.sha256(payload).digest() != blob[len(MAGIC) : start]:
+        raise ValueError("checksum mismatch")
+    return payload
+
+
+def _freeze(mapped: MappedFile) -> dict:
+    """What a read yields, without the submission and the schema objects (they are linked back on load)."""
+    return {
+        "readable": mapped.readable,
+        "sheets": {
+            name: (part.title, part.text, part.letters, part.raw, part.header_row)
+            for name, part in mapped.sheets.items()
+        },
+        "log": mapped.log.rows,
+        "raw": mapped.raw,
+    }
+
+
+def _thaw(payload: bytes, submission: Submission) -> MappedFile:
+    state = pickle.loads(payload)
+    by_name = {sheet.name: sheet for sheet in submission.kind.sheets}
+    sheets = {
+        name: MappedSheet(by_name[name], title, text, letters, raw, header_row)
+        for name, (title, text, letters, raw, header_row) in state["sheets"].items()
+    }
+    return MappedFile(submission, state["readable"], sheets, IssueLog(list(state["log"])), state["raw"])

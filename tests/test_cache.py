@@ -1,0 +1,159 @@
+"""The intake cache: a file read once is not read again, a changed or corrupt entry is read afresh, and a run
+through the cache writes the very bytes a run without it writes."""
+
+import filecmp
+import shutil
+from argparse import Namespace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.config import load_config
+from pipeline.intake import take_in as take_in_module
+from pipeline.intake.cache import ENV, MAGIC, IntakeCache, code_version, entry_key
+from pipeline.intake.discover import describe, list_input_files
+from pipeline.intake.take_in import take_in
+from pipeline.issues import IssueLog
+from pipeline.run import run_cycle
+from tests.intake_cases import STAFF, base_region, put, staff_row
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory) -> Path:
+    return base_region(tmp_path_factory.mktemp("region") / "inputs")
+
+
+@pytest.fixture
+def counted_reads(monkeypatch):
+    """The names of the files actually read (not taken from the cache) during a test."""
+    names = []
+    real = take_in_module.read_submission
+
+    def reading(submission):
+        names.append(submission.name)
+        return real(submission)
+
+    monkeypatch.setattr(take_in_module, "read_submission", reading)
+    return names
+
+
+def intake(root: Path, cache: Path, monkeypatch):
+    monkeypatch.setenv(ENV, str(cache))
+    return take_in(list_input_files(root), root, load_config(root))
+
+
+def same_result(a, b) -> None:
+    pd.testing.assert_frame_equal(a.log.to_frame(), b.log.to_frame())
+    assert a.records.keys() == b.records.keys()
+    for name in a.records:
+        pd.testing.assert_frame_equal(a.records[name], b.records[name])
+        pd.testing.assert_frame_equal(a.archive[name], b.archive[name])
+    assert a.counts == b.counts
+
+
+def test_a_second_intake_reads_nothing_and_gives_the_same_result(
+    region, tmp_path, monkeypatch, counted_reads
+):
+    cache = tmp_path / "cache"
+    first = intake(region, cache, monkeypatch)
+    files = len(first.submissions)
+    assert len(counted_reads) == files > 0
+    assert len(list((cache / code_version()).rglob("*.pickle"))) == files
+    second = intake(region, cache, monkeypatch)
+    assert len(counted_reads) == files  # all from the cache
+    same_result(first, second)
+    monkeypatch.setenv(ENV, "off")
+    same_result(take_in(list_input_files(region), region, load_config(region)), second)
+
+
+def test_only_the_changed_file_is_read_again(region, tmp_path, monkeypatch, counted_reads):
+    root = tmp_path / "inputs"
+    shutil.copytree(region, root)
+    cache = tmp_path / "cache"
+    intake(root, cache, monkeypatch)
+    counted_reads.clear()
+    changed = put(root, "oo-100012", "2026-09-01 работники.xlsx", "staff", [*STAFF, staff_row("Новикова")])
+    warm = intake(root, cache, monkeypatch)
+    assert counted_reads == [changed.relative_to(root).as_posix()]
+    monkeypatch.setenv(ENV, "off")
+    same_result(warm, take_in(list_input_files(root), root, load_config(root)))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda blob: blob[: len(blob) // 2],  # truncated by a killed writer
+        lambda blob: blob[:-1] + bytes([blob[-1] ^ 1]),  # one flipped bit
+        lambda blob: b"not a cache entry",
+        lambda blob: MAGIC + b"\x00" * 32 + b"garbage",
+    ],
+    ids=["truncated", "bit-flip", "foreign", "bad-checksum"],
+)
+def test_a_corrupt_entry_is_ignored_and_rebuilt(region, tmp_path, monkeypatch, counted_reads, damage):
+    cache = tmp_path / "cache"
+    first = intake(region, cache, monkeypatch)
+    entries = sorted((cache / code_version()).rglob("*.pickle"))
+    victim = entries[0]
+    good = victim.read_bytes()
+    victim.write_bytes(damage(good))
+    counted_reads.clear()
+    second = intake(region, cache, monkeypatch)
+    assert len(counted_reads) == 1
+    assert victim.read_bytes() == good  # rebuilt from the file, byte for byte
+    same_result(first, second)
+
+
+def test_the_key_follows_the_bytes_and_what_the_path_says(region):
+    config = load_config(region)
+    path = next(p for p in list_input_files(region) if p.parent.name == "oo-100012")
+    sub = describe(path, region, config.plan_years, IssueLog())
+    same = describe(path, region, config.plan_years, IssueLog())
+    assert entry_key(sub) == entry_key(same)
+    assert entry_key(sub) != entry_key(sub.__class__(**{**sub.__dict__, "digest": "0" * 64}))
+    assert entry_key(sub) != entry_key(sub.__class__(**{**sub.__dict__, "login": "oo-100013"}))
+
+
+def test_entries_of_an_older_code_version_are_removed(region, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    stale = cache / "0123456789abcdef" / "ab"
+    stale.mkdir(parents=True)
+    (stale / "x.pickle").write_bytes(b"old")
+    intake(region, cache, monkeypatch)
+    assert not (cache / "0123456789abcdef").exists()
+    assert (cache / code_version()).is_dir()
+
+
+def test_the_cache_can_be_switched_off(monkeypatch):
+    monkeypatch.setenv(ENV, "off")
+    assert IntakeCache.default() is None
+    monkeypatch.setenv(ENV, "/somewhere")
+    assert IntakeCache.default() == IntakeCache(Path("/somewhere"))
+
+
+def test_a_warm_run_writes_the_bytes_of_a_cold_run(tmp_path, monkeypatch):
+    """The demo region, run without the cache and then twice through it: every report byte-identical."""
+    from pipeline.demo import generate_demo
+
+    inputs = tmp_path / "inputs"
+    generate_demo("demo", 86, inputs)
+    outputs = {}
+    for name, cache in (("off", "off"), ("cold", str(tmp_path / "cache")), ("warm", str(tmp_path / "cache"))):
+        monkeypatch.setenv(ENV, cache)
+        args = Namespace(
+            inputs=inputs,
+            reports=tmp_path / name / "reports",
+            site=tmp_path / name / "site",
+            as_of=None,
+            no_site=True,
+            quiet=True,
+        )
+        assert run_cycle(args) == 0
+        outputs[name] = tmp_path / name / "reports"
+    files = sorted(p.relative_to(outputs["off"]) for p in outputs["off"].rglob("*") if p.is_file())
+    assert len(files) > 20
+    for name in ("cold", "warm"):
+        mine = sorted(p.relative_to(outputs[name]) for p in outputs[name].rglob("*") if p.is_file())
+        assert mine == files
+        _, mismatch, errors = filecmp.cmpfiles(outputs["off"], outputs[name], files, shallow=False)
+        assert mismatch == [] and errors == [], (name, mismatch, errors)
