@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fuzzing import examples
 from hostile_corpus import EXPECTED, sheet_xml, write_corpus, xlsx_parts, zip_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -227,7 +228,7 @@ VALID_XLSX = _valid_xlsx_bytes()
 NAMES = [info.filename for info in zipfile.ZipFile(io.BytesIO(VALID_XLSX)).infolist()]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.lists(st.tuples(st.integers(0, len(VALID_XLSX) - 1), st.integers(0, 255)), max_size=30),
     cut=st.one_of(st.none(), st.integers(0, len(VALID_XLSX))),

@@ -5,6 +5,7 @@ import shutil
 import zipfile
 
 import openpyxl
+from fuzzing import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -68,7 +69,9 @@ def accepted_keys(frame):
     return {tuple("" if v != v else v for v in row) for row in frame[KEY].itertuples(index=False)}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     edits=st.lists(CELL_EDIT, max_size=8),
     drop_rows=st.sets(st.integers(0, 2), max_size=2),
