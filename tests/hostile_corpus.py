@@ -384,6 +384,17 @@ def _files(tmp: Path) -> dict[str, tuple[Expected, object]]:
                 _sheet("".join(f"<row><c><v>{i}</v></c></row>" for i in range(200_001)), dimension="A1"), p
             ),
         ),
+        "sparse-far-cell.xlsx": (  # within every limit, yet a dense grid of 60 million cells for the parser
+            x((), True, "xlsx"),
+            lambda p: zip_bytes(
+                _sheet(
+                    '<row r="1"><c r="A1" t="inlineStr"><is><t>ФИО</t></is></c></row>'
+                    '<row r="200000"><c r="KN200000"><v>1</v></c></row>',
+                    dimension="A1:KN200000",
+                ),
+                p,
+            ),
+        ),
         "giant-shared-string.xlsx": (
             x(("giant_cell",), False, "xlsx"),
             lambda p: zip_bytes(xlsx_parts(shared=f"<si><t>{big_text}</t></si>"), p),

@@ -129,3 +129,22 @@ def test_the_run_survives_every_hostile_file_together(tmp_path):
     pd.testing.assert_frame_equal(hostile["members"], clean["members"])
     assert len(clean["records"]["staff"]) == len(PEOPLE) and len(clean["groups"]) >= 1
     assert outcome["peak"] < MEMORY_BYTES
+
+
+def test_a_tiny_file_with_a_huge_sparse_grid_is_parsed_within_bounds(tmp_path):
+    """Two cells, A1 and KN200000, pass every inspection limit; the parser is the one that is bounded."""
+    inputs = base_region(tmp_path / "inputs")
+    corpus = write_corpus(tmp_path / "corpus")
+    target = inputs / "oo-100012" / "2026-11-01 работники.xlsx"
+    shutil.copyfile(corpus["sparse-far-cell.xlsx"], target)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    ctx = RunContext(load_config(inputs), inputs, tmp_path / "reports", tmp_path / "site", date.min, False)
+    ctx.reports.mkdir()
+    state = run_stages(ctx, (("intake", "pipeline.intake.stage:run_intake"),))
+    log = state["intake"].log.to_frame()
+    refused = log[log["file"] == "oo-100012/2026-11-01 работники.xlsx"]
+    assert list(refused["code"]) == ["file_unreadable"]
+    assert "памяти" in refused["message"].iloc[0] or "больше" in refused["message"].iloc[0]
+    assert len(state["intake"].records["staff"]) == 3  # the earlier list stays in force
+    # The grid never reached this process: its peak grew by far less than the grid's gigabytes.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 512 * 1024

@@ -6,12 +6,19 @@ from pathlib import Path
 
 import python_calamine
 
+from pipeline.intake.bounded import BoundedFailure, run_bounded
 from pipeline.intake.inspect import Inspection, inspect_workbook
 from pipeline.issues import IssueLog
 
 # Sheets that templates carry for people, not data.
 TEMPLATE_SHEETS = {"инструкция", "списки"}
 ERROR_MARK = "\x00error\x00"  # stands in for an error cell's text; never a valid value
+# calamine holds a sheet as a dense grid from A1 to its farthest cell: two cells, A1 and KN200000, make a
+# 1.5 KB file that takes gigabytes and a minute. Sheets past this many rows, and .xls files, which the
+# inspection cannot look into, are parsed in a child process with fixed memory and time.
+BOUNDED_FROM_ROWS = 20_000
+PARSE_MEMORY_BYTES = 2 * 2**30
+PARSE_SECONDS = 120.0
 
 
 @dataclass
@@ -81,16 +88,32 @@ def read_workbook(path: Path, log: IssueLog, where: dict, max_rows: int = 200_00
         )
     if not inspection.readable:
         return None
+    if inspection.format == "xls" or max(inspection.sheet_rows.values(), default=0) > BOUNDED_FROM_ROWS:
+        parsed = run_bounded(
+            parse_sheets, path, inspection, max_rows, memory_bytes=PARSE_MEMORY_BYTES, seconds=PARSE_SECONDS
+        )
+        if isinstance(parsed, BoundedFailure):
+            log.add("file_unreadable", value=_bounded_reason(parsed), **where)
+            return None
+    else:
+        parsed = parse_sheets(path, inspection, max_rows)
+    if isinstance(parsed, tuple):
+        code, value = parsed
+        log.add(code, value=value, **where)
+        return None
+    return RawWorkbook(inspection.format, parsed)
+
+
+def parse_sheets(path: Path, inspection: Inspection, max_rows: int) -> dict[str, RawSheet] | tuple[str, str]:
+    """The worksheets as text, or (issue code, value) when calamine cannot read the file."""
     try:
         # By content, not by suffix: an .xls saved under .xlsx is still read (the inspection noted it).
         with path.open("rb") as handle:
             workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
     except python_calamine.PasswordError:
-        log.add("file_encrypted", **where)
-        return None
+        return ("file_encrypted", "")
     except Exception as error:  # calamine raises several types for broken files; each means unreadable
-        log.add("file_unreadable", value=_reason(error), **where)
-        return None
+        return ("file_unreadable", _reason(error))
     sheets = {}
     try:
         for meta in workbook.sheets_metadata:
@@ -98,11 +121,18 @@ def read_workbook(path: Path, log: IssueLog, where: dict, max_rows: int = 200_00
                 continue
             sheets[meta.name] = _read_sheet(workbook, meta, inspection, max_rows)
     except Exception as error:
-        log.add("file_unreadable", value=_reason(error), **where)
-        return None
+        return ("file_unreadable", _reason(error))
     finally:
         workbook.close()
-    return RawWorkbook(inspection.format, sheets)
+    return sheets
+
+
+def _bounded_reason(failure: BoundedFailure) -> str:
+    if failure.reason == "memory" or failure.reason == "crashed":
+        return f"для разбора книги не хватило {PARSE_MEMORY_BYTES // 2**30} ГБ памяти (в ней огромный диапазон ячеек)"
+    if failure.reason == "timeout":
+        return f"разбор книги занял больше {PARSE_SECONDS:g} с (в ней огромный диапазон ячеек)"
+    return f"внутренняя ошибка разбора ({failure.detail[:150]})"
 
 
 def _read_sheet(workbook, meta, inspection: Inspection, max_rows: int) -> RawSheet:
