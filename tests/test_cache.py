@@ -131,6 +131,7 @@ def test_the_cache_can_be_switched_off(monkeypatch):
     assert IntakeCache.default() == IntakeCache(Path("/somewhere"))
 
 
+@pytest.mark.slow
 def test_a_warm_run_writes_the_bytes_of_a_cold_run(tmp_path, monkeypatch):
     """The demo region, run without the cache and then twice through it: every report byte-identical."""
     from pipeline.demo import generate_demo

@@ -1,6 +1,7 @@
 """Snapshots with history: the newest file of a submitter is in force, a broken row keeps its earlier valid
 version, a record that disappears goes to the archive with the date it left (order, item 3.2)."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -37,10 +38,19 @@ def record_label(sheet: Sheet, record: dict) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def rows_by_file(frame: pd.DataFrame) -> dict[str, list[dict]]:
+    """Every validated row of a sheet as a record, by file: one pass over the frame for all its submitters."""
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    if not frame.empty:
+        for row in frame.to_dict("records"):
+            grouped[row["file"]].append(row)
+    return grouped
+
+
 def merge_snapshots(
     sheet: Sheet,
     submissions: list[Submission],
-    frame: pd.DataFrame,
+    rows_of: dict[str, list[dict]],
     error_rows: set[tuple],
     usable: dict[str, bool],
     counts: dict[str, FileCounts],
@@ -48,19 +58,17 @@ def merge_snapshots(
 ) -> Merged:
     """Fold the files of one submitter and period, oldest first, into the records in force and the archive.
 
-    `frame` holds every validated row of this sheet (columns file, row and the schema's); `error_rows` the
+    `rows_of[file]` holds the file's validated rows of this sheet (file, row and the schema's); `error_rows` the
     (file, row) pairs with an error; `usable[file]` is False when the file changes nothing (unreadable, refused,
     or without this sheet)."""
     required_key = [k for k in sheet.key if next(i for i in columns_of(sheet.model) if i.name == k).required]
-    by_file = {name: part for name, part in frame.groupby("file", sort=False)} if not frame.empty else {}
     state: dict[tuple, dict] = {}
     merged = Merged()
     previous_digest, previous_name = None, ""
     for sub in sorted(submissions, key=lambda s: s.order_key):
-        part = by_file.get(sub.name)
         where = {"file": sub.name, "login": sub.login, "kind": sub.kind.slug}
         count = counts.setdefault(sub.name, FileCounts())
-        rows = part.to_dict("records") if part is not None else []
+        rows = rows_of.get(sub.name, [])
         if not usable.get(sub.name, False):
             count.rows_in += len(rows)
             count.refused += len(rows)

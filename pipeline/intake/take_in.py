@@ -15,7 +15,7 @@ from pipeline.intake.cache import IntakeCache, cached_read
 from pipeline.intake.discover import Submission, describe
 from pipeline.intake.layout import MappedFile, map_workbook
 from pipeline.intake.read import read_workbook
-from pipeline.intake.snapshots import FileCounts, merge_snapshots
+from pipeline.intake.snapshots import FileCounts, merge_snapshots, rows_by_file
 from pipeline.intake.validate import contextual_checks, duplicate_keys, validate_sheet
 from pipeline.issues import ERROR, IssueLog
 from schemas.columns import columns_of
@@ -145,8 +145,9 @@ def take_in(
             for sub in of_kind:
                 by_period[sub.period_key].append(sub)
             in_force, gone = [], []
+            rows_of = rows_by_file(frame)
             for group in by_period.values():
-                merged = merge_snapshots(sheet, group, frame, error_rows, usable, counts, log)
+                merged = merge_snapshots(sheet, group, rows_of, error_rows, usable, counts, log)
                 in_force.extend(merged.records)
                 gone.extend(merged.archive)
             columns = [*META_COLUMNS, *[i.name for i in columns_of(sheet.model)]]
@@ -214,10 +215,11 @@ def _check_scope(
 ) -> None:
     if frame.empty:
         return
+    parts = dict(iter(frame.groupby("file", sort=False)))
     for mapped in files:
         roles = authority.of(mapped.submission.login)
-        part = frame[frame["file"] == mapped.submission.name]
-        if part.empty or roles is None:
+        part = parts.get(mapped.submission.name)
+        if part is None or roles is None:
             continue
         outside = out_of_scope(sheet_name, part, roles, programs_of)
         sheet_part = mapped.sheets.get(sheet_name)
