@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from pipeline.config import RegionConfig
-from pipeline.groups import GroupPlan, program_sites
+from pipeline.groups import MEMBER_COLUMNS, GroupPlan, program_sites
 from pipeline.registries import person_ids
 from schemas.lists import REMOTE_PLACE
 
@@ -442,15 +442,7 @@ def consolidate_schedule(
 
 
 def _submitted_members(submitted, listeners, staff, config) -> pd.DataFrame:
-    columns = [
-        "plan_year",
-        "group_code",
-        "application_id",
-        "person_id",
-        "org_code",
-        "municipality",
-        "travel_km",
-    ]
+    columns = MEMBER_COLUMNS
     if listeners.empty or submitted.empty:
         return pd.DataFrame(columns=columns)
     place = dict(

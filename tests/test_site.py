@@ -1,12 +1,8 @@
 """The public site: built for real with mkdocs (strict), then read in headless Chromium from a local server."""
 
-import functools
 import html
 import re
-import socket
-import threading
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,17 +17,9 @@ from pipeline.publish.home import CURRENT, DONE, UPCOMING, cycle_stages
 from pipeline.publish.sections import SECTIONS, Section
 from schemas.columns import columns_of
 from schemas.kinds import KINDS
+from tests.browser import chromium_context, static_server
 
 YEARS = (2026, 2027)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def region():
@@ -257,37 +245,17 @@ def test_a_failed_build_leaves_the_previous_site_intact(tmp_path):
 # --- in the browser
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(built):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(built)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with static_server(built) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser_context():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
-        context.requests = requests
+    pytest.importorskip("playwright.sync_api")
+    with chromium_context() as context:
         yield context
-        context.close()
-        browser.close()
 
 
 @pytest.fixture

@@ -1,12 +1,8 @@
 """The public site built by the real pipeline from the committed demo region, checked as files and in Chromium."""
 
-import functools
 import html
 import re
-import socket
-import threading
 from datetime import date, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,19 +20,11 @@ from pipeline.publish.render import slug
 from pipeline.publish.sections import SECTIONS
 from pipeline.publish.stage import previous_open_data
 from pipeline.run import RunContext, run_stages
+from tests.browser import chromium_context, static_server
 
 # One worker builds the site once; every test of the module reads that build.
 pytestmark = pytest.mark.xdist_group("site_pipeline")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TEXT_SUFFIXES = {".html", ".json", ".csv", ".ics", ".xml", ".js", ".txt", ".md", ".yml"}
 
 
@@ -248,37 +236,17 @@ def test_schedule_page_states_its_approval(site, model):
 # --- in the browser
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(site):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with static_server(site) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser_context():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ru-RU")
-        requests: list[str] = []
-        context.on("request", lambda request: requests.append(request.url))
-        context.requests = requests
+    pytest.importorskip("playwright.sync_api")
+    with chromium_context() as context:
         yield context
-        context.close()
-        browser.close()
 
 
 @pytest.fixture
