@@ -44,5 +44,8 @@ lint: $(STAMP) ## ruff
 format: $(STAMP) ## ruff format
 	$(VENV)/bin/ruff format pipeline schemas tests
 
+fuzz: $(STAMP) ## long property runs: 2000 mutated workbooks each (the intake one takes about an hour)
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -n 2 -q -p no:cacheprovider tests/test_intake_property.py tests/test_inspect.py -k "mutated or corruption"
+
 clean: ## remove built outputs
-	rm -rf site reports build .cache
+	rm -rf site reports build .cache .site-work
