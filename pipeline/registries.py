@@ -457,7 +457,9 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
         frame["_" + part] = frame[part].map(normalised_name)
     frame["_order"] = list(zip(frame["submitted"], frame["file"], frame["row"], strict=True))
     pairs = set()
-    for _, group in frame.groupby(["_surname", "_first_name", "_patronymic"], sort=False):
+    # Only names that occur more than once can pair up; grouping the rest would cost a frame per person.
+    same_name = ["_surname", "_first_name", "_patronymic"]
+    for _, group in frame[frame.duplicated(same_name, keep=False)].groupby(same_name, sort=False):
         years = group["birth_year"].dropna().astype(int)
         if years.nunique() < 2:
             continue
@@ -465,7 +467,8 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
             for b in group.index:
                 if a < b and abs(int(group.at[a, "birth_year"]) - int(group.at[b, "birth_year"])) == 1:
                     pairs.add((a, b, "год рождения отличается на один год"))
-    for _, group in frame.groupby(["org_code", "birth_year", "_first_name", "_patronymic"], sort=False):
+    near_name = ["org_code", "birth_year", "_first_name", "_patronymic"]
+    for _, group in frame[frame.duplicated(near_name, keep=False)].groupby(near_name, sort=False):
         if len(group) < 2:
             continue
         for a in group.index:

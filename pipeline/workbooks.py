@@ -78,14 +78,22 @@ def frame_to_sheet(
 
 
 def write_workbook(path: Path, sheets: list[SheetSpec], *, title: str = "") -> Path:
-    """Write the sheets to an .xlsx file: text always as text, never a formula."""
+    """Write the sheets to an .xlsx file: text always as text, never a formula. The same content was written
+    before: its bytes come from the workbook cache."""
+    from pipeline import workbook_cache
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+    key = workbook_cache.content_key(sheets, title)
+    if workbook_cache.restore(key, path):
+        return path
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+    workbook = xlsxwriter.Workbook(str(path), options)
     workbook.set_properties({"created": FIXED_CREATED, "title": title, "author": "АСУПК"})
     fmt = _Formats(workbook)
     for spec in sheets:
         _write_sheet(workbook, fmt, spec)
     workbook.close()
+    workbook_cache.keep(key, path)
     return path
 
 

@@ -16,6 +16,9 @@ from pipeline.intake.discover import describe, list_input_files
 from pipeline.intake.take_in import take_in
 from pipeline.issues import IssueLog
 from pipeline.run import run_cycle
+from pipeline.workbook_cache import ENV as WORKBOOK_ENV
+from pipeline.workbook_cache import entry_path, writer_version
+from pipeline.workbooks import SheetSpec, write_workbook
 from tests.intake_cases import STAFF, base_region, put, staff_row
 
 
@@ -133,7 +136,7 @@ def test_the_cache_can_be_switched_off(monkeypatch):
 
 @pytest.mark.slow
 def test_a_warm_run_writes_the_bytes_of_a_cold_run(tmp_path, monkeypatch):
-    """The demo region, run without the cache and then twice through it: every report byte-identical."""
+    """The demo region, run without the caches and then twice through them: every report byte-identical."""
     from pipeline.demo import generate_demo
 
     inputs = tmp_path / "inputs"
@@ -141,6 +144,7 @@ def test_a_warm_run_writes_the_bytes_of_a_cold_run(tmp_path, monkeypatch):
     outputs = {}
     for name, cache in (("off", "off"), ("cold", str(tmp_path / "cache")), ("warm", str(tmp_path / "cache"))):
         monkeypatch.setenv(ENV, cache)
+        monkeypatch.setenv(WORKBOOK_ENV, cache if cache == "off" else str(tmp_path / "workbooks"))
         args = Namespace(
             inputs=inputs,
             reports=tmp_path / name / "reports",
@@ -158,3 +162,37 @@ def test_a_warm_run_writes_the_bytes_of_a_cold_run(tmp_path, monkeypatch):
         assert mine == files
         _, mismatch, errors = filecmp.cmpfiles(outputs["off"], outputs[name], files, shallow=False)
         assert mismatch == [] and errors == [], (name, mismatch, errors)
+
+
+def sheets(text: str) -> list[SheetSpec]:
+    return [SheetSpec("Лист", ["Код", "Дата"], [[text, pd.Timestamp("2026-10-15")], ["=1+1", 3]])]
+
+
+def test_a_workbook_of_the_same_content_is_copied_not_encoded(tmp_path, monkeypatch):
+    monkeypatch.setenv(WORKBOOK_ENV, "off")
+    plain = write_workbook(tmp_path / "plain.xlsx", sheets("А-1"), title="Т").read_bytes()
+    monkeypatch.setenv(WORKBOOK_ENV, str(tmp_path / "workbooks"))
+    first = write_workbook(tmp_path / "first.xlsx", sheets("А-1"), title="Т").read_bytes()
+    assert first == plain
+    import pipeline.workbooks
+
+    def no_encoding(*args, **kwargs):
+        raise AssertionError("encoded again")
+
+    monkeypatch.setattr(pipeline.workbooks.xlsxwriter, "Workbook", no_encoding)
+    assert write_workbook(tmp_path / "again.xlsx", sheets("А-1"), title="Т").read_bytes() == plain
+    with pytest.raises(AssertionError, match="encoded again"):
+        write_workbook(tmp_path / "other.xlsx", sheets("А-2"), title="Т")  # other content: a miss
+    with pytest.raises(AssertionError, match="encoded again"):
+        write_workbook(tmp_path / "titled.xlsx", sheets("А-1"), title="другой")
+
+
+def test_a_damaged_workbook_entry_is_written_afresh(tmp_path, monkeypatch):
+    root = tmp_path / "workbooks"
+    monkeypatch.setenv(WORKBOOK_ENV, str(root))
+    good = write_workbook(tmp_path / "a.xlsx", sheets("Б"), title="").read_bytes()
+    (entry,) = (root / writer_version()).rglob("*.xlsx")
+    entry.write_bytes(entry.read_bytes()[:-10])
+    assert write_workbook(tmp_path / "b.xlsx", sheets("Б"), title="").read_bytes() == good
+    assert entry.exists() and entry == next((root / writer_version()).rglob("*.xlsx"))
+    assert entry_path(root, entry.stem) == entry

@@ -88,7 +88,7 @@ class IntakeCache:
         except OSError:
             return None
         try:
-            return _thaw(_unwrap(blob), submission)
+            return _thaw(unwrap_entry(blob), submission)
         except Exception:  # a truncated, altered or outdated entry: read the file instead
             path.unlink(missing_ok=True)
             return None
@@ -98,26 +98,11 @@ class IntakeCache:
         path = self.path_of(submission)
         try:
             if not path.parent.exists():
-                self._retire_old_versions()
+                retire_other_versions(self.root, code_version())
                 path.parent.mkdir(parents=True, exist_ok=True)
-            blob = _wrap(pickle.dumps(_freeze(mapped), protocol=pickle.HIGHEST_PROTOCOL))
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(blob)
-                os.replace(temporary, path)
-            finally:
-                Path(temporary).unlink(missing_ok=True)
+            write_entry(path, wrap_entry(pickle.dumps(_freeze(mapped), protocol=pickle.HIGHEST_PROTOCOL)))
         except OSError:
             return
-
-    def _retire_old_versions(self) -> None:
-        """Entries of other code versions can never be hit again."""
-        if not self.root.is_dir():
-            return
-        for other in self.root.iterdir():
-            if other.is_dir() and other.name != code_version() and len(other.name) == 16:
-                shutil.rmtree(other, ignore_errors=True)
 
 
 def cached_read(submission: Submission, cache: IntakeCache | None) -> MappedFile:
@@ -130,11 +115,31 @@ def cached_read(submission: Submission, cache: IntakeCache | None) -> MappedFile
     return mapped
 
 
-def _wrap(payload: bytes) -> bytes:
+def write_entry(path: Path, blob: bytes) -> None:
+    """Write through a temporary file and a rename: a reader never sees half an entry."""
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(blob)
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def retire_other_versions(root: Path, version: str) -> None:
+    """Entries of other code versions can never be hit again."""
+    if not root.is_dir():
+        return
+    for other in root.iterdir():
+        if other.is_dir() and other.name != version and len(other.name) == len(version):
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def wrap_entry(payload: bytes) -> bytes:
     return MAGIC + hashlib.sha256(payload).digest() + payload
 
 
-def _unwrap(blob: bytes) -> bytes:
+def unwrap_entry(blob: bytes) -> bytes:
     if not blob.startswith(MAGIC):
         raise ValueError("not a cache entry")
     start = len(MAGIC) + DIGEST_BYTES

@@ -2,6 +2,7 @@
 
 import difflib
 from dataclasses import dataclass, field
+from functools import cache
 
 import pandas as pd
 
@@ -41,6 +42,12 @@ class MappedFile:
     def where(self) -> dict:
         s = self.submission
         return {"file": s.name, "login": s.login, "kind": s.kind.slug}
+
+
+@cache
+def _columns(model) -> tuple[ColumnInfo, ...]:
+    """columns_of builds the pandera schema each time; a run maps thousands of sheets of a dozen models."""
+    return tuple(columns_of(model))
 
 
 def header_key(text: str) -> str:
@@ -85,7 +92,7 @@ def _has_content(raw: RawSheet) -> bool:
 
 
 def _map_sheet(sheet: Sheet, raw: RawSheet, log: IssueLog, where: dict) -> MappedSheet | None:
-    infos = columns_of(sheet.model)
+    infos = _columns(sheet.model)
     lookup = {}
     for info in infos:
         for name in (info.header, *info.aliases, info.name):
@@ -206,7 +213,7 @@ def _data_frame(
     raw: RawSheet,
     header_index: int,
     positions: dict[str, int],
-    infos: list[ColumnInfo],
+    infos: tuple[ColumnInfo, ...],
     log: IssueLog,
     where: dict,
 ) -> pd.DataFrame:

@@ -1,0 +1,74 @@
+"""Written workbooks kept by the hash of their content, so a re-run copies the bytes of unchanged reports."""
+
+import hashlib
+import os
+import pickle
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from pipeline import paths
+from pipeline.intake.cache import retire_other_versions, unwrap_entry, wrap_entry, write_entry
+
+ENV = "ASUPK_WORKBOOK_CACHE"  # a folder, or "off" to encode every workbook afresh
+WRITER = paths.ROOT / "pipeline" / "workbooks.py"
+
+
+@cache
+def writer_version() -> str:
+    """The writer's source and the xlsxwriter version: what turns the same sheets into the same bytes."""
+    digest = hashlib.sha256(WRITER.read_bytes())
+    digest.update(metadata.version("xlsxwriter").encode())
+    return digest.hexdigest()[:16]
+
+
+def cache_root() -> Path | None:
+    setting = os.environ.get(ENV, "")
+    if setting.lower() == "off":
+        return None
+    return Path(setting) if setting else paths.CACHE / "workbooks"
+
+
+def content_key(sheets, title: str) -> str | None:
+    """The hash of everything the writer is given; None when it cannot be serialised (then no cache)."""
+    try:
+        payload = pickle.dumps((sheets, title), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
+    return hashlib.sha256(payload).hexdigest()
+
+
+def entry_path(root: Path, key: str) -> Path:
+    return root / writer_version() / key[:2] / f"{key}.xlsx"
+
+
+def restore(key: str | None, target: Path) -> bool:
+    """Put the cached bytes of this content at `target`; False when there are none (or they are damaged)."""
+    root = cache_root()
+    if key is None or root is None:
+        return False
+    entry = entry_path(root, key)
+    try:
+        data = unwrap_entry(entry.read_bytes())
+    except OSError:
+        return False
+    except ValueError:
+        entry.unlink(missing_ok=True)
+        return False
+    target.write_bytes(data)
+    return True
+
+
+def keep(key: str | None, written: Path) -> None:
+    """Remember the bytes just written for this content; a failure only costs speed."""
+    root = cache_root()
+    if key is None or root is None:
+        return
+    entry = entry_path(root, key)
+    try:
+        if not entry.parent.exists():
+            retire_other_versions(root, writer_version())
+            entry.parent.mkdir(parents=True, exist_ok=True)
+        write_entry(entry, wrap_entry(written.read_bytes()))
+    except OSError:
+        return
