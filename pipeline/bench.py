@@ -1,0 +1,360 @@
+"""`python -m pipeline.bench`: how fast the cycle is at a region's (or the country's) scale, against its floors.
+
+In one process: the read floor (python-calamine reading every sheet of every input file, on as many worker
+processes as the intake uses), a cold run stage by stage, a bare `mkdocs build` of the pages that run generated,
+a warm re-run after one school's staff file changed, and a cold run on the same changed inputs whose outputs
+must be byte-identical to the warm run's."""
+
+import argparse
+import filecmp
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import python_calamine
+
+from pipeline import paths
+from pipeline.config import load_config
+from pipeline.intake.cache import ENV as CACHE_ENV
+from pipeline.intake.discover import list_input_files
+from pipeline.intake.read import cell_text
+from pipeline.run import RunContext, run_stages, swap_in
+from pipeline.workbook_cache import ENV as WORKBOOK_ENV
+from pipeline.workbooks import SheetSpec, write_workbook
+
+READ_WORKERS = min(os.cpu_count() or 1, 4)  # as many as the intake's _read_all uses
+DONE_MARK = ".generated"
+TARGETS = {
+    "pipeline_to_read_floor": 2.0,  # stages before the site, against reading every file with calamine
+    "site_to_mkdocs_floor": 1.3,  # the publish stage against a bare mkdocs build of its pages
+    "rerun_to_full_run": 0.10,  # a re-run after one school's file changed, against a cold run
+}
+
+
+@dataclass
+class Run:
+    seconds: float
+    timings: list[dict]
+    rows_in: int
+    out: Path  # holds reports/ and site/
+
+
+def peak_rss_mb() -> float:
+    """The largest resident set of this process and of its finished worker processes, in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
+
+
+def ensure_data(scale: str, seed: int, data: Path, say) -> Path:
+    """The generated inputs of this scale and seed; generated once, then reused (generation is not measured)."""
+    inputs = data / "inputs"
+    if (data / DONE_MARK).exists():
+        return inputs
+    from pipeline.demo import generate_demo
+
+    say(f"Генерация данных масштаба «{scale}» (зерно {seed}) в {inputs} — один раз, затем берутся готовые.")
+    shutil.rmtree(inputs, ignore_errors=True)
+    generate_demo(scale, seed, inputs, progress=lambda text: say(f"  {text}"))
+    (data / DONE_MARK).write_text(f"{scale} {seed}\n", encoding="utf-8")
+    return inputs
+
+
+def read_every_sheet(path: Path) -> int:
+    """The floor of reading one file: every worksheet's cells as Python values; returns the cells read."""
+    cells = 0
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:  # a broken planted file costs what it costs; the floor only counts time
+        return 0
+    try:
+        for name in workbook.sheet_names:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            cells += sum(len(row) for row in rows)
+    finally:
+        workbook.close()
+    return cells
+
+
+def read_floor(inputs: Path) -> dict:
+    files = [p for p in list_input_files(inputs) if p.suffix.lower() in paths.SPREADSHEET_SUFFIXES]
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=READ_WORKERS) as pool:
+        cells = sum(pool.map(read_every_sheet, files, chunksize=8))
+    return {
+        "seconds": round(time.perf_counter() - started, 3),
+        "files": len(files),
+        "bytes": sum(p.stat().st_size for p in files),
+        "cells": cells,
+        "workers": READ_WORKERS,
+    }
+
+
+def run_pipeline(inputs: Path, out: Path, cache: Path | None, build_site: bool = True, say=None) -> Run:
+    """One whole run in this process, outputs under `out`, the caches (intake and written workbooks) under
+    `cache` (None: no cache at all)."""
+    previous = {name: os.environ.get(name) for name in (CACHE_ENV, WORKBOOK_ENV)}
+    os.environ[CACHE_ENV] = str(cache / "intake") if cache else "off"
+    os.environ[WORKBOOK_ENV] = str(cache / "workbooks") if cache else "off"
+    try:
+        shutil.rmtree(out, ignore_errors=True)
+        staging = out / "reports.new"
+        staging.mkdir(parents=True)
+        config = load_config(inputs)
+        ctx = RunContext(
+            config=config,
+            inputs=inputs,
+            reports=staging,
+            site=out / "site",
+            as_of=config.as_of or date.min,
+            build_site=build_site,
+            progress=(lambda text: say(f"  {text}")) if say else (lambda text: None),
+        )
+        started = time.perf_counter()
+        state = run_stages(ctx)
+        swap_in(staging, out / "reports")
+        seconds = time.perf_counter() - started
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    rows_in = sum(c.rows_in for c in state["intake"].counts.values())
+    return Run(round(seconds, 3), ctx.timings, rows_in, out)
+
+
+def mkdocs_floor(work: Path, out: Path) -> dict:
+    """A bare `mkdocs build` (root mkdocs.yml) of each plan year's pages as the publish stage wrote them:
+    no page rendering, no privacy check, no search stems, no versions."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config as mkdocs_config
+
+    docs = sorted(p for p in (work / ".site-work").glob("*/docs") if p.is_dir())
+    started = time.perf_counter()
+    for docs_dir in docs:
+        config = mkdocs_config(
+            config_file=str(paths.MKDOCS_YML),
+            docs_dir=str(docs_dir),
+            site_dir=str(out / docs_dir.parent.name),
+        )
+        mkdocs_build(config)
+    return {"seconds": round(time.perf_counter() - started, 3), "years": len(docs)}
+
+
+def change_one_school(inputs: Path) -> str:
+    """One school sends its staff list again with one person fewer; returns the file's name under inputs/."""
+    staff = sorted(inputs.glob("oo-*/*работники*.xlsx"))
+    if not staff:
+        raise SystemExit("В данных нет списков работников организаций: менять нечего.")
+    login = staff[0].parent.name
+    path = max((p for p in staff if p.parent.name == login), key=lambda p: p.name)
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    specs = []
+    for name in workbook.sheet_names:
+        rows = [[cell_text(v) for v in row] for row in workbook.get_sheet_by_name(name).to_python()]
+        specs.append(SheetSpec(name=name, header=rows[0] if rows else [], rows=rows[1:-1]))
+    workbook.close()
+    write_workbook(path, specs, title="Педагогические работники")
+    return path.relative_to(inputs).as_posix()
+
+
+def differing_files(left: Path, right: Path) -> list[str]:
+    """Files under reports/ and site/ that differ in bytes or exist on one side only."""
+    found = []
+    for part in ("reports", "site"):
+        a, b = left / part, right / part
+        names = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()} if a.exists() else set()
+        names |= {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()} if b.exists() else set()
+        for name in sorted(names):
+            x, y = a / name, b / name
+            if not (x.is_file() and y.is_file() and filecmp.cmp(x, y, shallow=False)):
+                found.append(f"{part}/{name}")
+    return found
+
+
+def stage_table(run: Run) -> list[dict]:
+    return [
+        {
+            "stage": t["stage"],
+            "seconds": t["seconds"],
+            "cpu_seconds": t["cpu_seconds"],
+            "peak_rss_mb": t["peak_rss_mb"],
+            "rows_per_second": round(run.rows_in / t["seconds"]) if t["seconds"] else None,
+        }
+        for t in run.timings
+    ]
+
+
+def bench(scale: str, seed: int, data: Path, work: Path, build_site: bool = True, say=print) -> dict:
+    inputs = ensure_data(scale, seed, data, say)
+    say(f"Порог чтения: python-calamine читает все листы всех файлов ({READ_WORKERS} процесса)…")
+    floor = read_floor(inputs)
+    say(f"  {floor['files']} файлов за {floor['seconds']:.1f} с")
+
+    cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    say("Полный прогон с пустым кешем…")
+    cold = run_pipeline(inputs, work / "cold", cache, build_site, say)
+    say(f"  {cold.seconds:.1f} с")
+    mkdocs = {"seconds": None, "years": 0}
+    if build_site:
+        say("Порог сайта: голый mkdocs build тех же страниц…")
+        mkdocs = mkdocs_floor(work / "cold", work / "mkdocs-floor")
+        say(f"  {mkdocs['seconds']:.1f} с")
+
+    changed = work / "changed-inputs"
+    shutil.rmtree(changed, ignore_errors=True)
+    shutil.copytree(inputs, changed)
+    changed_file = change_one_school(changed)
+    say(f"Повторный прогон после изменения файла {changed_file} (кеш полного прогона)…")
+    warm = run_pipeline(changed, work / "warm", cache, build_site, say)
+    say(f"  {warm.seconds:.1f} с")
+    say("Контрольный прогон тех же изменённых данных без кеша…")
+    check = run_pipeline(changed, work / "check", None, build_site, say)
+    say(f"  {check.seconds:.1f} с")
+    differing = differing_files(warm.out, check.out)
+    return report(scale, seed, floor, mkdocs, cold, warm, check, changed_file, differing, build_site)
+
+
+def report(scale, seed, floor, mkdocs, cold, warm, check, changed_file, differing, build_site) -> dict:
+    by_stage = {t["stage"]: t["seconds"] for t in cold.timings}
+    publish = by_stage.get("publish", 0.0)
+    before_site = round(sum(by_stage.values()) - publish, 3)
+    ratios = {
+        "pipeline_to_read_floor": _ratio(before_site, floor["seconds"]),
+        "site_to_mkdocs_floor": _ratio(publish, mkdocs["seconds"]) if build_site else None,
+        "rerun_to_full_run": _ratio(warm.seconds, cold.seconds),
+    }
+    verdicts = {
+        name: (None if value is None else value <= TARGETS[name]) for name, value in ratios.items()
+    } | {"rerun_identical_to_cold": not differing}
+    return {
+        "scale": scale,
+        "seed": seed,
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "inputs": {"files": floor["files"], "bytes": floor["bytes"], "rows": cold.rows_in},
+        "floors": {"read": floor, "mkdocs": mkdocs},
+        "full_run": {
+            "seconds": cold.seconds,
+            "before_site_seconds": before_site,
+            "peak_rss_mb": max(t["peak_rss_mb"] for t in cold.timings),
+            "stages": stage_table(cold),
+        },
+        "rerun": {
+            "changed_file": changed_file,
+            "seconds": warm.seconds,
+            "stages": stage_table(warm),
+            "cold_seconds_same_inputs": check.seconds,
+            "differing_files": differing,
+        },
+        "peak_rss_mb_with_workers": peak_rss_mb(),
+        "ratios": ratios,
+        "targets": TARGETS,
+        "pass": verdicts,
+    }
+
+
+def _ratio(value: float, floor: float | None) -> float | None:
+    return round(value / floor, 3) if floor else None
+
+
+def print_report(result: dict, out=sys.stdout) -> None:
+    def line(text=""):
+        print(text, file=out)
+
+    inputs = result["inputs"]
+    line()
+    line(
+        f"Масштаб «{result['scale']}», зерно {result['seed']}: файлов {inputs['files']}, "
+        f"{inputs['bytes'] / 2**20:.1f} МБ, строк данных {inputs['rows']}; ядер {result['machine']['cpus']}."
+    )
+    line()
+    line(f"{'этап':<18}{'секунды':>10}{'ЦП, с':>10}{'пик RSS, МБ':>14}{'строк/с':>12}")
+    for row in result["full_run"]["stages"]:
+        rate = "" if row["rows_per_second"] is None else f"{row['rows_per_second']:,}".replace(",", " ")
+        line(
+            f"{row['stage']:<18}{row['seconds']:>10.2f}{row['cpu_seconds']:>10.2f}"
+            f"{row['peak_rss_mb']:>14.1f}{rate:>12}"
+        )
+    full = result["full_run"]
+    floors = result["floors"]
+    line(f"{'весь прогон':<18}{full['seconds']:>10.2f}")
+    line()
+    line(f"Порог чтения (calamine, {floors['read']['workers']} процесса): {floors['read']['seconds']:.2f} с")
+    if floors["mkdocs"]["seconds"] is not None:
+        line(
+            f"Порог сайта (голый mkdocs build, лет {floors['mkdocs']['years']}): {floors['mkdocs']['seconds']:.2f} с"
+        )
+    rerun = result["rerun"]
+    line(f"Повторный прогон после изменения «{rerun['changed_file']}»: {rerun['seconds']:.2f} с")
+    line(f"Пик памяти (процесс и рабочие процессы): {result['peak_rss_mb_with_workers']:.0f} МБ")
+    line()
+    names = {
+        "pipeline_to_read_floor": "конвейер до сайта / порог чтения",
+        "site_to_mkdocs_floor": "сборка сайта / голый mkdocs",
+        "rerun_to_full_run": "повторный прогон / полный прогон",
+    }
+    for key, title in names.items():
+        value, verdict = result["ratios"][key], result["pass"][key]
+        if value is None:
+            line(f"{title:<40} —       (сайт не собирался)")
+            continue
+        mark = "PASS" if verdict else "FAIL"
+        line(f"{title:<40}{value:>7.2f} ≤ {result['targets'][key]:<5} {mark}")
+    same = result["pass"]["rerun_identical_to_cold"]
+    differing = rerun["differing_files"]
+    line(
+        f"{'повторный прогон = холодный побайтно':<40}{'да' if same else 'нет':>7}         "
+        f"{'PASS' if same else 'FAIL'}" + ("" if same else f" (различаются: {', '.join(differing[:5])})")
+    )
+
+
+def write_json(result: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=("demo", "region", "country"), default="region")
+    parser.add_argument("--seed", type=int, default=86)
+    parser.add_argument(
+        "--data", type=Path, default=None, help="generated inputs (.cache/bench/<scale>-<seed>/)"
+    )
+    parser.add_argument("--keep", type=Path, default=None, help="keep the runs' outputs in this folder")
+    parser.add_argument(
+        "--json", type=Path, default=paths.REPORTS / "bench.json", help="where to write figures"
+    )
+    parser.add_argument("--no-site", action="store_true", help="skip the site and its floor")
+    args = parser.parse_args(argv)
+    data = args.data or paths.CACHE / "bench" / f"{args.scale}-{args.seed}"
+    data.mkdir(parents=True, exist_ok=True)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="asupk-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        result = bench(args.scale, args.seed, data, work.resolve(), not args.no_site, say=_say)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print_report(result)
+    write_json(result, args.json)
+    print(f"\nЦифры записаны в {args.json}")
+    # Speed depends on the machine, so a missed target is reported, not fatal; different outputs are a bug.
+    return 0 if result["pass"]["rerun_identical_to_cold"] else 1
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

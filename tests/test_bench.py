@@ -1,0 +1,92 @@
+"""The benchmark on the demo scale: it runs end to end, prints its table and ratios, writes every figure."""
+
+import json
+
+import pytest
+
+from pipeline.bench import TARGETS, change_one_school, differing_files, main
+from pipeline.demo import generate_demo
+from pipeline.intake.read import read_workbook
+from pipeline.issues import IssueLog
+
+STAGES = {
+    "intake",
+    "registries",
+    "groups",
+    "schedule",
+    "assignment",
+    "monitoring",
+    "needs",
+    "quality",
+    "registry_reports",
+    "feedback",
+    "templates",
+    "publish",
+}
+
+
+@pytest.mark.slow
+def test_bench_on_the_demo_scale_writes_every_figure(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    code = main(
+        [
+            "--scale",
+            "demo",
+            "--data",
+            str(tmp_path / "data"),
+            "--keep",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert (
+        out.read_text(encoding="utf-8")
+        == json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
+    assert set(result) == {
+        "floors",
+        "full_run",
+        "inputs",
+        "machine",
+        "pass",
+        "peak_rss_mb_with_workers",
+        "ratios",
+        "rerun",
+        "scale",
+        "seed",
+        "targets",
+    }
+    assert {s["stage"] for s in result["full_run"]["stages"]} >= STAGES
+    for stage in result["full_run"]["stages"]:
+        assert set(stage) == {"stage", "seconds", "cpu_seconds", "peak_rss_mb", "rows_per_second"}
+    assert result["inputs"]["files"] > 100 and result["inputs"]["rows"] > 1000
+    assert result["floors"]["read"]["cells"] > result["inputs"]["rows"]
+    assert result["floors"]["mkdocs"]["years"] == 3
+    assert set(result["ratios"]) == set(TARGETS) and all(v is not None for v in result["ratios"].values())
+    assert result["rerun"]["differing_files"] == [] and result["pass"]["rerun_identical_to_cold"] is True
+    assert result["rerun"]["changed_file"].startswith("oo-")
+    for title in ("конвейер до сайта / порог чтения", "сборка сайта / голый mkdocs", "повторный прогон"):
+        assert title in printed
+    assert ("PASS" in printed) or ("FAIL" in printed)
+    # The data is generated once and reused: a second look finds it ready.
+    assert (tmp_path / "data" / ".generated").exists()
+
+
+def test_changing_one_school_drops_exactly_one_staff_row(tmp_path):
+    inputs = tmp_path / "inputs"
+    generate_demo("demo", 86, inputs)
+    name = change_one_school(inputs)
+    assert name.startswith("oo-") and "работники" in name
+    before = read_workbook(inputs / name, IssueLog(), {})
+    rows_before = len(before.sheets["Работники"].rows)
+    # The generated file and the rewritten one differ by the last data row only.
+    regenerated = tmp_path / "again"
+    generate_demo("demo", 86, regenerated)
+    original = read_workbook(regenerated / name, IssueLog(), {})
+    assert original.sheets["Работники"].rows[:-1] == before.sheets["Работники"].rows
+    assert rows_before == len(original.sheets["Работники"].rows) - 1
+    assert differing_files(inputs.parent / "x", inputs.parent / "x") == []
