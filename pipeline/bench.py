@@ -267,7 +267,9 @@ def _ratio(value: float, floor: float | None) -> float | None:
     return round(value / floor, 3) if floor else None
 
 
-def print_report(result: dict, out=sys.stdout) -> None:
+def print_report(result: dict, out=None) -> None:
+    out = out or sys.stdout
+
     def line(text=""):
         print(text, file=out)
 
