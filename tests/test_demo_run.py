@@ -12,6 +12,8 @@ from pipeline import paths
 from pipeline.cli import main
 from pipeline.demo import generate_demo
 
+CACHE_SWITCHES = ("ASUPK_INTAKE_CACHE", "ASUPK_WORKBOOK_CACHE")
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
