@@ -1,14 +1,14 @@
 """The plan-schedule's stages and workbooks: proposals for providers, the consolidated plan-schedule the
 Department signs, and each municipality's and organisation's listeners (restricted)."""
 
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.schedule import Schedule, check_submitted, consolidate_schedule, overlapping_members
-from pipeline.templates import LiveLists, fill_template, write_templates
+from pipeline.templates import LiveLists, write_filled_template
 from pipeline.workbooks import SheetSpec, display, frame_to_sheet, write_workbook
+from schemas.kinds import KINDS_BY_SLUG
 from schemas.lists import REMOTE_PLACE
 
 TABLE_HEADER = [
@@ -353,58 +353,48 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
     """Each provider's groups in force (its own schedule if it sent one, else the proposal) in the schedule
     template, ready to edit, rename «<date> план-график <year>.xlsx» and send back."""
     names = {m.code: m.name for m in config.municipalities}
-    staff = registries.staff.drop_duplicates(["person_id", "org_code"]).set_index(["person_id", "org_code"])
+    people = registries.staff.drop_duplicates(["person_id", "org_code"])[
+        ["person_id", "org_code", "surname", "first_name", "patronymic", "birth_year"]
+    ]
+    members = schedule.members.merge(people, on=["person_id", "org_code"], how="inner")
+    members_of = {key: part for key, part in members.groupby(["plan_year", "group_code"], sort=False)}
     logins = dict(zip(registries.providers["provider_code"], registries.providers["login"], strict=True))
     catalog = {
         int(y): sorted(zip(part["program_code"], part["title"], strict=True))
         for y, part in registries.catalog.groupby("plan_year")
     }
+    live = LiveLists(municipalities=list(names.values()), catalog=catalog, providers=sorted(logins))
+    listener_columns = ["group_code", "org_code", "surname", "first_name", "patronymic", "birth_year"]
     written = []
-    with tempfile.TemporaryDirectory() as blank:
-        live = LiveLists(municipalities=list(names.values()), catalog=catalog, providers=sorted(logins))
-        template = next(p for p in write_templates(Path(blank), config, live) if p.stem == "план-график")
-        for (year, provider), groups in schedule.groups.groupby(["plan_year", "provider_code"], sort=True):
-            login = logins.get(provider)
-            if not isinstance(login, str):
-                continue
-            codes = set(groups["group_code"])
-            members = schedule.members[
-                (schedule.members["plan_year"] == year) & schedule.members["group_code"].isin(codes)
+    for (year, provider), groups in schedule.groups.groupby(["plan_year", "provider_code"], sort=True):
+        login = logins.get(provider)
+        if not isinstance(login, str):
+            continue
+        group_rows = [
+            [
+                g.group_code,
+                g.program_code,
+                place_name(g.place, names),
+                g.start_date,
+                g.end_date,
+                g.capacity,
+                g.form,
             ]
-            group_rows = [
-                [
-                    g.group_code,
-                    g.program_code,
-                    place_name(g.place, names),
-                    g.start_date,
-                    g.end_date,
-                    g.capacity,
-                    g.form,
-                ]
-                for g in groups.itertuples(index=False)
-            ]
-            listener_rows = []
-            for m in members.itertuples(index=False):
-                person = (
-                    staff.loc[(m.person_id, m.org_code)] if (m.person_id, m.org_code) in staff.index else None
-                )
-                if person is None:
-                    continue
-                listener_rows.append(
-                    [
-                        m.group_code,
-                        m.org_code,
-                        person["surname"],
-                        person["first_name"],
-                        person["patronymic"],
-                        person["birth_year"],
-                    ]
-                )
-            written.append(
-                fill_template(
-                    template,
-                    {"Группы": group_rows, "Слушатели": listener_rows},
-                    out / login / f"план-график {year} (предложение).xlsx",
-                )
+            for g in groups.itertuples(index=False)
+        ]
+        listener_rows = [
+            row
+            for code in groups["group_code"]
+            if (year, code) in members_of
+            for row in members_of[(year, code)][listener_columns].itertuples(index=False, name=None)
+        ]
+        written.append(
+            write_filled_template(
+                out / login / f"план-график {year} (предложение).xlsx",
+                KINDS_BY_SLUG["schedule"],
+                config,
+                live,
+                {"Группы": group_rows, "Слушатели": [list(r) for r in listener_rows]},
             )
+        )
     return written
