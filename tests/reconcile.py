@@ -61,7 +61,7 @@ def _schedule_failures(apps: pd.DataFrame, reg, schedule, config) -> list[str]:
         failures.append("unplaced applications without a reason")
     groups = schedule.groups.set_index(["plan_year", "group_code"])
     spans = schedule.members.join(groups[["start_date", "end_date"]], on=["plan_year", "group_code"])
-    for (year, person), part in spans.groupby(["plan_year", "person_id"]):
+    for (year, _person), part in spans.groupby(["plan_year", "person_id"]):
         if len(part) < 2:
             continue
         ordered = part.sort_values("start_date")
