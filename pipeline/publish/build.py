@@ -1,9 +1,11 @@
 """Builds the public site: markdown per plan year from the frames, mkdocs per year, versions, atomic swap."""
 
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from pipeline.publish.sections import SECTIONS, Section, year_pages
 from pipeline.publish.versions import redirect_html, versions_json
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+MAX_BUILD_WORKERS = 4
 
 
 def build_site(
@@ -37,9 +40,11 @@ def build_site(
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
+        builds = []
         for view in views:
             docs_dir, nav = write_docs(view, Path(work_dir) / str(view.year), sections)
-            run_mkdocs(model, view.year, docs_dir, staging / str(view.year), nav)
+            builds.append((view.year, docs_dir, staging / str(view.year), nav))
+        build_years(model, builds)
         (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
         latest = model.latest_year
         (staging / "index.html").write_text(redirect_html(latest, f"{latest}/"), encoding="utf-8")
@@ -69,6 +74,20 @@ def write_docs(
         else:
             target.write_text(content, encoding="utf-8")
     return docs_dir, nav
+
+
+def build_years(model: SiteModel, builds: list[tuple[int, Path, Path, list]]) -> None:
+    """Each plan year's mkdocs build is independent: on several cores they run side by side."""
+    workers = min(len(builds), os.cpu_count() or 1, MAX_BUILD_WORKERS)
+    if workers < 2:
+        for year, docs_dir, out_dir, nav in builds:
+            run_mkdocs(model, year, docs_dir, out_dir, nav)
+        return
+    # A fresh interpreter per worker: the run's process may hold threads (the solver's) that fork would copy.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        futures = [pool.submit(run_mkdocs, model, *build) for build in builds]
+        for future in futures:
+            future.result()  # a strict-mode failure of any year fails the whole site
 
 
 def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: list) -> None:
