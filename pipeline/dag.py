@@ -31,4 +31,5 @@ STAGE_TITLES = {
     "feedback": "Ответы операторам",
     "templates": "Шаблоны",
     "publish": "Сайт",
+    "writing": "Запись отчётов (ожидание)",
 }

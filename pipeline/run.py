@@ -6,15 +6,20 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pipeline.config import ConfigError, RegionConfig, load_config
 from pipeline.dag import STAGE_TITLES, STAGES
+from pipeline.workbooks import background_writing, flush_background_writes
 
 # Folders of reports/ written by other commands, not by the run: `pipeline credentials` writes its letters.
 CARRIED_OVER = ("credentials",)
+
+# From this many files on, workbooks are encoded by worker processes while the run goes on.
+BACKGROUND_WRITING_FROM = 40
 
 
 @dataclass
@@ -61,25 +66,45 @@ def run_cycle(args) -> int:
 
 def run_stages(ctx: RunContext, stages=STAGES) -> dict:
     state: dict = {}
-    for name, target in stages:
-        module_name, function_name = target.split(":")
-        started, cpu = time.perf_counter(), time.process_time()
-        function = getattr(importlib.import_module(module_name), function_name)
-        state.update(function(ctx, state))
-        if name == "intake" and ctx.as_of == date.min:
-            # With no file at all, the day before the first plan year: still the same for the same inputs.
-            ctx.as_of = newest_submission(state["intake"]) or date(min(ctx.config.plan_years) - 1, 1, 1)
-        seconds = time.perf_counter() - started
-        ctx.progress(f"— {STAGE_TITLES.get(name, name)}: {seconds:.1f} с".replace(".", ","))
-        ctx.timings.append(
-            {
-                "stage": name,
-                "seconds": round(time.perf_counter() - started, 3),
-                "cpu_seconds": round(time.process_time() - cpu, 3),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            }
-        )
+    with ExitStack() as writers:
+        for name, target in stages:
+            if name == "publish":
+                _wait_for_writes(ctx)  # the site copies templates the workers may still be writing
+            module_name, function_name = target.split(":")
+            started, cpu = time.perf_counter(), time.process_time()
+            function = getattr(importlib.import_module(module_name), function_name)
+            state.update(function(ctx, state))
+            if name == "intake":
+                if ctx.as_of == date.min:
+                    # With no file at all, the day before the first plan year: the same for the same inputs.
+                    ctx.as_of = newest_submission(state["intake"]) or date(
+                        min(ctx.config.plan_years) - 1, 1, 1
+                    )
+                if len(state["intake"].submissions) >= BACKGROUND_WRITING_FROM:
+                    writers.enter_context(background_writing())
+            _record(ctx, name, started, cpu)
+        _wait_for_writes(ctx)
     return state
+
+
+def _wait_for_writes(ctx: RunContext) -> None:
+    started, cpu = time.perf_counter(), time.process_time()
+    flush_background_writes()
+    _record(ctx, "writing", started, cpu)
+
+
+def _record(ctx: RunContext, name: str, started: float, cpu: float) -> None:
+    seconds = time.perf_counter() - started
+    if name != "writing" or seconds >= 0.05:
+        ctx.progress(f"— {STAGE_TITLES.get(name, name)}: {seconds:.1f} с".replace(".", ","))
+    ctx.timings.append(
+        {
+            "stage": name,
+            "seconds": round(seconds, 3),
+            "cpu_seconds": round(time.process_time() - cpu, 3),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+    )
 
 
 def newest_submission(intake) -> date | None:

@@ -3,8 +3,13 @@
 import csv
 import datetime as dt
 import io
+import multiprocessing
+import os
 import re
 import zipfile
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +84,15 @@ def frame_to_sheet(
 
 def write_workbook(path: Path, sheets: list[SheetSpec], *, title: str = "") -> Path:
     """Write the sheets to an .xlsx file: text always as text, never a formula. The same content was written
-    before: its bytes come from the workbook cache."""
+    before: its bytes come from the workbook cache. Inside `background_writing()` the encoding happens in a
+    worker process and the file exists once `flush_background_writes()` returns."""
+    if _background is not None:
+        _background.submit(path, sheets, title)
+        return path
+    return _write_now(path, sheets, title)
+
+
+def _write_now(path: Path, sheets: list[SheetSpec], title: str) -> Path:
     from pipeline import workbook_cache
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,6 +108,52 @@ def write_workbook(path: Path, sheets: list[SheetSpec], *, title: str = "") -> P
     workbook.close()
     workbook_cache.keep(key, path)
     return path
+
+
+class _BackgroundWriter:
+    """Worker processes that encode workbooks while the run goes on computing."""
+
+    MAX_IN_FLIGHT = 256  # keeps the memory of queued sheets bounded
+
+    def __init__(self, workers: int):
+        context = multiprocessing.get_context("forkserver")
+        self.pool = ProcessPoolExecutor(workers, mp_context=context)
+        self.pending: deque = deque()
+
+    def submit(self, path: Path, sheets: list[SheetSpec], title: str) -> None:
+        while len(self.pending) >= self.MAX_IN_FLIGHT:
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(_write_now, path, sheets, title))
+
+    def flush(self) -> None:
+        while self.pending:
+            self.pending.popleft().result()  # a writer's error surfaces here and fails the run
+
+
+_background: _BackgroundWriter | None = None
+
+
+@contextmanager
+def background_writing(workers: int | None = None):
+    """Hand workbook encoding to worker processes until the block ends (every file is written by then)."""
+    global _background
+    workers = workers or min(os.cpu_count() or 1, 4)
+    if _background is not None or workers < 2:
+        yield
+        return
+    _background = _BackgroundWriter(workers)
+    try:
+        yield
+        _background.flush()
+    finally:
+        writer, _background = _background, None
+        writer.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def flush_background_writes() -> None:
+    """Wait until every workbook handed to the workers is on disk."""
+    if _background is not None:
+        _background.flush()
 
 
 class _Formats:
