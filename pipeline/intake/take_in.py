@@ -150,9 +150,13 @@ def take_in(
                 merged = merge_snapshots(sheet, group, rows_of, error_rows, usable, counts, log)
                 in_force.extend(merged.records)
                 gone.extend(merged.archive)
-            columns = [*META_COLUMNS, *[i.name for i in columns_of(sheet.model)]]
-            records[sheet.name] = _frame(in_force, columns, sheet.key)
-            archive[sheet.name] = _frame(gone, [*columns, "archived_on", "archived_by"], sheet.key)
+            kinds = {i.name: i.kind for i in columns_of(sheet.model)}
+            columns = [*META_COLUMNS, *kinds]
+            records[sheet.name] = _frame(in_force, columns, sheet.key, kinds)
+            kinds_gone = {**kinds, "archived_on": "date"}
+            archive[sheet.name] = _frame(
+                gone, [*columns, "archived_on", "archived_by"], sheet.key, kinds_gone
+            )
             authority.learn(sheet.name, records[sheet.name])
             if sheet.name == "programs":
                 programs_of = dict(
@@ -289,13 +293,26 @@ def deadline_of(sub: Submission, config: RegionConfig):
     return config.deadline(sub.kind.deadline, sub.plan_year, sub.quarter) if sub.kind.deadline else None
 
 
-def _frame(rows: list[dict], columns: list[str], key: tuple[str, ...]) -> pd.DataFrame:
+# The schema's value kinds as the dtypes records in force carry, empty or not.
+KIND_DTYPES = {
+    "int": "Int64",
+    "year": "Int64",
+    "date": "datetime64[s]",
+    "date_or_indefinite": "datetime64[s]",
+}
+
+
+def _frame(rows: list[dict], columns: list[str], key: tuple[str, ...], kinds: dict[str, str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
+    for column in ("row", "plan_year", "quarter"):
+        frame[column] = pd.array(frame[column], dtype="Int64")
+    for column, kind in kinds.items():
+        if kind in KIND_DTYPES:
+            frame[column] = frame[column].astype(KIND_DTYPES[kind])
+        elif frame[column].isna().all():
+            frame[column] = frame[column].astype("object")  # an empty text column stays text, not float
     if frame.empty:
         return frame
-    frame["row"] = frame["row"].astype("Int64")
-    for column in ("plan_year", "quarter"):
-        frame[column] = pd.array(frame[column], dtype="Int64")
     return frame.sort_values(["sender", *key, "file"], kind="stable", na_position="first").reset_index(
         drop=True
     )
