@@ -17,7 +17,7 @@ from pipeline.publish.home import CURRENT, DONE, UPCOMING, cycle_stages
 from pipeline.publish.sections import SECTIONS, Section
 from schemas.columns import columns_of
 from schemas.kinds import KINDS
-from tests.browser import chromium_context, static_server
+from tests.browser import static_server
 
 YEARS = (2026, 2027)
 
@@ -249,22 +249,6 @@ def test_a_failed_build_leaves_the_previous_site_intact(tmp_path):
 def server(built):
     with static_server(built) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser_context():
-    pytest.importorskip("playwright.sync_api")
-    with chromium_context() as context:
-        yield context
-
-
-@pytest.fixture
-def page(browser_context, server):
-    page = browser_context.new_page()
-    page.set_default_timeout(10_000)
-    page.base = server
-    yield page
-    page.close()
 
 
 def _search(page, query: str) -> list[str]:

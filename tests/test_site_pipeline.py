@@ -20,7 +20,7 @@ from pipeline.publish.render import slug
 from pipeline.publish.sections import SECTIONS
 from pipeline.publish.stage import previous_open_data
 from pipeline.run import RunContext, run_stages
-from tests.browser import chromium_context, static_server
+from tests.browser import static_server
 
 # One worker builds the site once; every test of the module reads that build.
 pytestmark = pytest.mark.xdist_group("site_pipeline")
@@ -240,22 +240,6 @@ def test_schedule_page_states_its_approval(site, model):
 def server(site):
     with static_server(site) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser_context():
-    pytest.importorskip("playwright.sync_api")
-    with chromium_context() as context:
-        yield context
-
-
-@pytest.fixture
-def page(browser_context, server):
-    page = browser_context.new_page()
-    page.set_default_timeout(10_000)
-    page.base = server
-    yield page
-    page.close()
 
 
 @pytest.mark.browser

@@ -109,17 +109,21 @@ def describe(
         )
         return None
     plan_year = int(years[0]) if years else None
+
+    def period_missing(what: str) -> None:
+        log.add(
+            "file_period_missing",
+            file=name,
+            login=login,
+            kind=kind.slug,
+            value=path.name,
+            expected=what,
+            quarter_hint=_quarter_hint(kind),
+        )
+
     if kind.period in ("year", "quarter"):
         if plan_year is None:
-            log.add(
-                "file_period_missing",
-                file=name,
-                login=login,
-                kind=kind.slug,
-                value=path.name,
-                expected="плановый год",
-                quarter_hint=_quarter_hint(kind),
-            )
+            period_missing("плановый год")
             return None
         if plan_year not in plan_years:
             log.add(
@@ -134,15 +138,7 @@ def describe(
     else:
         plan_year = None
     if kind.period == "quarter" and quarter is None:
-        log.add(
-            "file_period_missing",
-            file=name,
-            login=login,
-            kind=kind.slug,
-            value=path.name,
-            expected="квартал",
-            quarter_hint=_quarter_hint(kind),
-        )
+        period_missing("квартал")
         return None
     if kind.period != "quarter":
         quarter = None
