@@ -1,6 +1,7 @@
 """The command line: run the cycle, check files, write templates and demo data, issue credentials."""
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,13 +15,34 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"ожидается дата ГГГГ-ММ-ДД, а не «{text}»") from None
 
 
+class RussianHelp(argparse.HelpFormatter):
+    """argparse's own words in Russian: operators read this help."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "использование: " if prefix is None else prefix)
+
+
+class RussianParser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", RussianHelp)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "аргументы"
+        self._optionals.title = "параметры"
+        self.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: ошибка: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = RussianParser(
         prog="python -m pipeline",
         description="АСУПК: годовой цикл повышения квалификации педагогов — проверка файлов операторов, "
         "реестры, план-график, отчёты и сайт.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА", parser_class=RussianParser)
 
     run = sub.add_parser(
         "run",
