@@ -14,7 +14,9 @@ from pipeline.publish.privacy import small_count
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+# Markdown cannot backslash-escape these; as entities they show as typed and never become markup.
+_HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _TRANSLIT = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
@@ -38,6 +40,7 @@ def md_text(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     text = " ".join(str(value).split())
+    text = "".join(_HTML_SPECIAL.get(ch, ch) for ch in text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
