@@ -65,28 +65,47 @@ def allowed_titles(kind: SubmissionKind) -> str:
     return " или ".join(LEVEL_TITLES[level] for level in kind.levels)
 
 
+def _group_owner(code: str, programs_of: dict[str, str]) -> str:
+    return programs_of.get(_program_of_group(code), _prefix(code))
+
+
+def _program_owner(code: str, programs_of: dict[str, str]) -> str:
+    return programs_of.get(code, _prefix(code))
+
+
+# Per sheet: the column that names whose row it is, the role's codes it must be among, and how a program or
+# group code leads to its provider.
+SCOPES = {
+    "organisations": ("municipality", "municipalities", None),
+    "staff": ("org_code", "organisations", None),
+    "applications": ("org_code", "organisations", None),
+    "org_details": ("org_code", "organisations", None),
+    "programs": ("provider_code", "providers", None),
+    "schedule_groups": ("program_code", "providers", _program_owner),
+    "schedule_listeners": ("group_code", "providers", _group_owner),
+    "execution_groups": ("group_code", "providers", _group_owner),
+    "execution_listeners": ("group_code", "providers", _group_owner),
+}
+
+
 def out_of_scope(
-    sheet_name: str, frame: pd.DataFrame, roles: Roles, programs_of: dict[str, str]
+    sheet_name: str, frame: pd.DataFrame, roles_by_file: dict[str, Roles], programs_of: dict[str, str]
 ) -> pd.Series:
-    """For each row, the code it names that is not the submitter's own (empty when in scope)."""
-    none = pd.Series("", index=frame.index, dtype="object")
-    if frame.empty or roles.region:
-        return none
-    if sheet_name == "organisations":
-        return _outside(frame["municipality"], roles.municipalities)
-    if sheet_name in ("staff", "applications", "org_details"):
-        return _outside(frame["org_code"], roles.organisations)
-    if sheet_name == "programs":
-        return _outside(frame["provider_code"], roles.providers)
-    if sheet_name == "schedule_groups":
-        owner = frame["program_code"].map(lambda code: programs_of.get(code, _prefix(code)))
-        bad = _outside(owner, roles.providers)
-        return bad.where(bad == "", frame["program_code"])
-    if sheet_name in ("schedule_listeners", "execution_groups", "execution_listeners"):
-        owner = frame["group_code"].map(lambda code: programs_of.get(_program_of_group(code), _prefix(code)))
-        bad = _outside(owner, roles.providers)
-        return bad.where(bad == "", frame["group_code"])
-    return none
+    """For each row, the code it names that is not its sender's own (empty when in scope). One pass over the
+    rows of every file: the regional operator's rows are always in scope."""
+    scope = SCOPES.get(sheet_name)
+    if frame.empty or scope is None:
+        return pd.Series("", index=frame.index, dtype="object")
+    column, attribute, owner = scope
+    outside = []
+    for file, value in zip(frame["file"].tolist(), frame[column].tolist(), strict=True):
+        roles = roles_by_file.get(file)
+        if roles is None or roles.region or not isinstance(value, str):
+            outside.append("")
+            continue
+        code = owner(value, programs_of) if owner else value
+        outside.append("" if code in getattr(roles, attribute) else value)
+    return pd.Series(outside, index=frame.index, dtype="object")
 
 
 def scope_of(roles: Roles, sheet_name: str) -> str:
@@ -96,10 +115,6 @@ def scope_of(roles: Roles, sheet_name: str) -> str:
     if sheet_name in ("staff", "applications", "org_details"):
         return ", ".join(sorted(roles.organisations))
     return ", ".join(sorted(roles.providers))
-
-
-def _outside(values: pd.Series, own: set[str]) -> pd.Series:
-    return values.map(lambda v: "" if v is None or v != v or v in own else str(v))
 
 
 def _prefix(code: object) -> str:

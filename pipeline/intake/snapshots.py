@@ -124,6 +124,8 @@ def merge_snapshots(
 
 
 def _missing(value) -> bool:
+    if type(value) is str:  # most key cells: the fast path
+        return not value.strip()
     return (
         value is None
         or value is pd.NA

@@ -219,29 +219,27 @@ def _check_scope(
 ) -> None:
     if frame.empty:
         return
-    parts = dict(iter(frame.groupby("file", sort=False)))
-    for mapped in files:
-        roles = authority.of(mapped.submission.login)
-        part = parts.get(mapped.submission.name)
-        if part is None or roles is None:
-            continue
-        outside = out_of_scope(sheet_name, part, roles, programs_of)
+    roles_by_file = {m.submission.name: authority.of(m.submission.login) for m in files}
+    outside = out_of_scope(sheet_name, frame, roles_by_file, programs_of)
+    by_name = {m.submission.name: m for m in files}
+    column = _scope_column(sheet_name)
+    for index in frame.index[outside != ""]:
+        mapped = by_name[frame.at[index, "file"]]
+        roles = roles_by_file[mapped.submission.name]
         sheet_part = mapped.sheets.get(sheet_name)
-        for index in part.index[outside != ""]:
-            row = int(part.at[index, "row"])
-            column = _scope_column(sheet_name)
-            info = next(i for i in columns_of(sheet_part.sheet.model) if i.name == column)
-            letter = sheet_part.letters.get(column, "")
-            log.add(
-                "row_out_of_scope",
-                sheet=sheet_part.title,
-                row=row,
-                column=info.header,
-                cell=f"{letter}{row}",
-                value=outside[index],
-                expected=scope_of(roles, sheet_name),
-                **mapped.where,
-            )
+        row = int(frame.at[index, "row"])
+        info = next(i for i in columns_of(sheet_part.sheet.model) if i.name == column)
+        letter = sheet_part.letters.get(column, "")
+        log.add(
+            "row_out_of_scope",
+            sheet=sheet_part.title,
+            row=row,
+            column=info.header,
+            cell=f"{letter}{row}",
+            value=outside[index],
+            expected=scope_of(roles, sheet_name),
+            **mapped.where,
+        )
 
 
 def _scope_column(sheet_name: str) -> str:

@@ -3,6 +3,7 @@ that depend on when and for which period a file was sent."""
 
 import re
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -31,18 +32,19 @@ def validate_sheet(
     sheet: Sheet, files: list[MappedFile], context: ParseContext, log: IssueLog
 ) -> pd.DataFrame:
     """All files' rows of one sheet kind, typed, with columns file and row; problems go to the log."""
-    parts = []
+    parts, names = [], []
     for mapped in files:
         part = mapped.sheets.get(sheet.name)
         if part is None or part.text.empty:
             continue
-        text = part.text.reset_index()
-        text.insert(0, "file", mapped.submission.name)
-        parts.append(text)
+        parts.append(part.text)
+        names.append(mapped.submission.name)
     infos = columns_of(sheet.model)
     if not parts:
         return _empty(infos)
-    text = pd.concat(parts, ignore_index=True)
+    # One concatenation; the file and row columns are built whole rather than inserted file by file.
+    text = pd.concat(parts).reset_index()
+    text.insert(0, "file", np.repeat(np.array(names, dtype=object), [len(p) for p in parts]))
     located = _Locator(sheet, files, text)
     typed = {"file": text["file"], "row": text["row"].astype("Int64")}
     flagged: set[tuple[int, str]] = set()
