@@ -13,6 +13,8 @@ from schemas.lists import REMOTE_PLACE
 
 PROPOSED, SUBMITTED = "предложение", "оператор ПК"
 DRAFT, APPROVED = "проект", "утверждён"
+REASON_CLASH = "даты группы пересекаются с другой группой этого педагога"
+REASON_DISSOLVED = "группа не набрала минимум слушателей после согласования дат"
 REASON_LEFT_OUT = "не включена в план-график оператора ПК"
 HOURS_PER_DAY = 8
 
@@ -95,36 +97,45 @@ def date_groups(
     catalog: pd.DataFrame,
     config: RegionConfig,
     busy: dict[str, list[tuple[date, date]]] | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Start and end dates for proposed groups: in their preferred quarter, spread over its weeks per
-    provider, never over a closed period and never while one of the listeners is in another group."""
+    provider, never over a closed period and never while one of the listeners is in another group. Listeners
+    who cannot fit come back as clashes (plan_year, group_code, person_id): they leave that group."""
     busy = {person: list(spans) for person, spans in (busy or {}).items()}
     people = {}
     if not members.empty:
         people = members.groupby(["plan_year", "group_code"])["person_id"].apply(list).to_dict()
     entries = catalog.drop_duplicates(["plan_year", "program_code"]).set_index(["plan_year", "program_code"])
     dated, spread = groups.copy(), {}
-    starts, ends = [], []
+    starts, ends, clashes = [], [], []
     for group in groups.itertuples(index=False):
         entry = entries.loc[(group.plan_year, group.program_code)]
         listeners = people.get((group.plan_year, group.group_code), [])
         key = (group.provider_code, None if pd.isna(group.quarter) else int(group.quarter))
         turn = spread.get(key, 0)
         spread[key] = turn + 1
-        span = _first_free(int(group.plan_year), group.quarter, turn, entry, listeners, busy, config)
+        start, end, clashing = _first_free(
+            int(group.plan_year), group.quarter, turn, entry, listeners, busy, config
+        )
         for person in listeners:
-            busy.setdefault(person, []).append(span)
-        starts.append(pd.Timestamp(span[0]))
-        ends.append(pd.Timestamp(span[1]))
+            if person in clashing:
+                clashes.append((group.plan_year, group.group_code, person))
+            else:
+                busy.setdefault(person, []).append((start, end))
+        starts.append(pd.Timestamp(start))
+        ends.append(pd.Timestamp(end))
     dated["start_date"] = pd.Series(starts, index=groups.index, dtype="datetime64[s]")
     dated["end_date"] = pd.Series(ends, index=groups.index, dtype="datetime64[s]")
-    return dated
+    return dated, pd.DataFrame(clashes, columns=["plan_year", "group_code", "person_id"])
 
 
-def _first_free(year, quarter, turn, entry, listeners, busy, config) -> tuple[date, date]:
+def _first_free(year, quarter, turn, entry, listeners, busy, config) -> tuple[date, date, set]:
+    """The first span free for every listener; when there is none, the span that the fewest listeners are busy
+    in, with those listeners (they leave the group: a teacher is never in two groups at once)."""
     days, hours = entry.get("days"), entry["hours"]
     # The preferred quarter first, then the rest of the year; within it, start at this provider's next
     # slot two weeks after the previous group so that one provider's groups do not all start together.
+    best = None
     for candidates in (quarter_starts(year, quarter, config), quarter_starts(year, pd.NA, config)):
         if not candidates:
             continue
@@ -133,14 +144,14 @@ def _first_free(year, quarter, turn, entry, listeners, busy, config) -> tuple[da
             end = group_span(start, days, hours, config)
             if end is None:
                 continue
-            if not any(overlaps((start, end), span) for p in listeners for span in busy.get(p, [])):
-                return start, end
-    # Nothing free: the first span that fits the calendar; the consolidated check reports the clash.
-    for start in quarter_starts(year, pd.NA, config):
-        end = group_span(start, days, hours, config)
-        if end is not None:
-            return start, end
-    return date(year, 1, 1), date(year, 12, 31)
+            clashing = {p for p in listeners if any(overlaps((start, end), span) for span in busy.get(p, []))}
+            if not clashing:
+                return start, end, set()
+            if best is None or len(clashing) < len(best[2]):
+                best = (start, end, clashing)
+    if best is not None:
+        return best
+    return date(year, 1, 1), date(year, 12, 31), set(listeners)
 
 
 def overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
@@ -417,7 +428,17 @@ def consolidate_schedule(
     for member in sent_members.itertuples(index=False):
         row = spans.loc[(member.plan_year, member.group_code)]
         busy.setdefault(member.person_id, []).append((row["start_date"].date(), row["end_date"].date()))
-    dated = date_groups(kept, kept_members, registries.catalog, config, busy).assign(source=PROPOSED)
+    dated, clashes = date_groups(kept, kept_members, registries.catalog, config, busy)
+    kept_members, clashed = _without_clashes(kept_members, clashes)
+    dated, kept_members, dissolved = _without_small_groups(dated, kept_members, registries.catalog)
+    moved_out = pd.concat(
+        [clashed.assign(reason=REASON_CLASH), dissolved.assign(reason=REASON_DISSOLVED)], ignore_index=True
+    )
+    sizes = kept_members.groupby(["plan_year", "group_code"]).size()
+    dated = dated.assign(
+        source=PROPOSED,
+        listeners=[int(sizes.get(k, 0)) for k in zip(dated["plan_year"], dated["group_code"], strict=True)],
+    )
     sent = submitted.assign(
         listeners=[
             int(((sent_members["plan_year"] == y) & (sent_members["group_code"] == g)).sum())
@@ -437,7 +458,7 @@ def consolidate_schedule(
     members = members.sort_values(["plan_year", "group_code", "application_id"], kind="stable").reset_index(
         drop=True
     )
-    unplaced = _unplaced(plan, registries.applications, own, members)
+    unplaced = _unplaced(plan, registries.applications, own, members, moved_out)
     status, amendments = approval_status(config.plan_years, approvals, submitted, archived)
     return Schedule(groups.reset_index(drop=True), members, unplaced, status, amendments, plan.solver)
 
@@ -491,7 +512,54 @@ def _submitted_members(submitted, listeners, staff, config) -> pd.DataFrame:
     return frame
 
 
-def _unplaced(plan: GroupPlan, applications: pd.DataFrame, own: set, members: pd.DataFrame) -> pd.DataFrame:
+def _without_clashes(members: pd.DataFrame, clashes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Members minus the listeners whose other groups leave no free dates for this one."""
+    if clashes.empty:
+        return members, members.iloc[0:0]
+    keys = set(zip(clashes["plan_year"], clashes["group_code"], clashes["person_id"], strict=True))
+    gone = pd.Series(
+        [
+            k in keys
+            for k in zip(members["plan_year"], members["group_code"], members["person_id"], strict=True)
+        ],
+        index=members.index,
+        dtype=bool,
+    )
+    return members[~gone], members[gone]
+
+
+def _without_small_groups(
+    groups: pd.DataFrame, members: pd.DataFrame, catalog: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Proposed groups that fell below their program's minimum once clashing listeners left are not opened;
+    their members come back for the unplaced list."""
+    minimum = catalog.drop_duplicates(["plan_year", "program_code"]).set_index(["plan_year", "program_code"])[
+        "group_min"
+    ]
+    sizes = members.groupby(["plan_year", "group_code"]).size()
+    small = {
+        (y, g)
+        for y, g, p in zip(groups["plan_year"], groups["group_code"], groups["program_code"], strict=True)
+        if sizes.get((y, g), 0) < minimum.get((y, p), 0)
+    }
+    if not small:
+        return groups, members, members.iloc[0:0]
+    in_small = pd.Series(
+        [k in small for k in zip(members["plan_year"], members["group_code"], strict=True)],
+        index=members.index,
+        dtype=bool,
+    )
+    kept = pd.Series(
+        [k not in small for k in zip(groups["plan_year"], groups["group_code"], strict=True)],
+        index=groups.index,
+        dtype=bool,
+    )
+    return groups[kept], members[~in_small], members[in_small]
+
+
+def _unplaced(
+    plan: GroupPlan, applications: pd.DataFrame, own: set, members: pd.DataFrame, moved_out: pd.DataFrame
+) -> pd.DataFrame:
     columns = ["plan_year", "application_id", "person_id", "org_code", "program_code", "reason"]
     of_submitters = pd.Series(
         [k in own for k in zip(applications["plan_year"], applications["provider_code"], strict=True)],
@@ -505,7 +573,13 @@ def _unplaced(plan: GroupPlan, applications: pd.DataFrame, own: set, members: pd
     proposal = plan.unplaced[
         ~plan.unplaced["application_id"].isin(set(applications[of_submitters]["application_id"]))
     ]
-    frame = pd.concat([proposal[columns], left_out.reindex(columns=columns)], ignore_index=True)
+    clash = applications.drop(columns=["reason"], errors="ignore").merge(
+        moved_out[["application_id", "reason"]], on="application_id", how="inner"
+    )
+    frame = pd.concat(
+        [proposal[columns], left_out.reindex(columns=columns), clash.reindex(columns=columns)],
+        ignore_index=True,
+    )
     frame["plan_year"] = frame["plan_year"].astype("Int64")
     return frame.sort_values(["plan_year", "application_id"], kind="stable").reset_index(drop=True)
 
