@@ -19,7 +19,7 @@ from pipeline.intake.snapshots import FileCounts, merge_snapshots, rows_by_file
 from pipeline.intake.validate import contextual_checks, duplicate_keys, validate_sheet
 from pipeline.issues import ERROR, IssueLog
 from schemas.columns import columns_of
-from schemas.kinds import KINDS, LEVEL_TITLES, SubmissionKind
+from schemas.kinds import KINDS, SubmissionKind
 from schemas.parse import ParseContext
 
 META_COLUMNS = ("file", "row", "sender", "submitted", "plan_year", "quarter")
@@ -314,7 +314,3 @@ def _frame(rows: list[dict], columns: list[str], key: tuple[str, ...], kinds: di
     return frame.sort_values(["sender", *key, "file"], kind="stable", na_position="first").reset_index(
         drop=True
     )
-
-
-def level_titles() -> dict[str, str]:
-    return LEVEL_TITLES

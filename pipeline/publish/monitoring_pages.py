@@ -2,21 +2,15 @@
 
 import pandas as pd
 
+from pipeline.monitoring import FIGURES as MONITORING_FIGURES
 from pipeline.publish.charts import bar_chart_svg
 from pipeline.publish.model import YearView
 from pipeline.publish.render import render
 
 QUARTERS = (1, 2, 3, 4)
 QUARTER_NAMES = {1: "I квартал", 2: "II квартал", 3: "III квартал", 4: "IV квартал"}
-FIGURES = (
-    "groups_planned",
-    "groups_held",
-    "groups_moved",
-    "groups_cancelled",
-    "listeners_planned",
-    "listeners_trained",
-    "person_hours",
-)
+# The figures that add up across providers; the completion rate is a ratio and is computed afresh.
+FIGURES = tuple(f for f in MONITORING_FIGURES if f != "completion_rate")
 
 
 def monitoring_pages(view: YearView) -> dict[str, str]:
