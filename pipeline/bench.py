@@ -26,6 +26,7 @@ from pipeline.config import load_config
 from pipeline.intake.cache import ENV as CACHE_ENV
 from pipeline.intake.discover import list_input_files
 from pipeline.intake.read import cell_text
+from pipeline.memo import ENV as MEMO_ENV
 from pipeline.run import RunContext, run_stages, swap_in
 from pipeline.workbook_cache import ENV as WORKBOOK_ENV
 from pipeline.workbooks import SheetSpec, write_workbook
@@ -101,7 +102,7 @@ def read_floor(inputs: Path) -> dict:
 def run_pipeline(inputs: Path, out: Path, cache: Path | None, build_site: bool = True, say=None) -> Run:
     """One whole run in this process, outputs under `out`, the caches (intake and written workbooks) under
     `cache` (None: no cache at all)."""
-    previous = {name: os.environ.get(name) for name in (CACHE_ENV, WORKBOOK_ENV)}
+    previous = {name: os.environ.get(name) for name in (CACHE_ENV, WORKBOOK_ENV, MEMO_ENV)}
     os.environ[CACHE_ENV] = str(cache / "intake") if cache else "off"
     os.environ[WORKBOOK_ENV] = str(cache / "workbooks") if cache else "off"
     try:

@@ -10,6 +10,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from pipeline.config import RegionConfig
+from pipeline.memo import Memo, fingerprint
 from schemas.lists import ALL_PLACES, REMOTE_PLACE
 
 # A teacher who studies away from the place they asked for (their own municipality when they named none)
@@ -110,14 +111,17 @@ def form_groups(
     config: RegionConfig,
     providers: pd.DataFrame | None = None,
     deterministic_limit: float = DETERMINISTIC_LIMIT,
+    reuse: bool = True,
 ) -> GroupPlan:
     """Groups for every plan year and catalog program. Per program: place every application that can be
     placed at all (computed exactly), then minimise total travel with CP-SAT; split each place's load into
-    groups of near-equal size, listeners of the same preferred quarter together."""
+    groups of near-equal size, listeners of the same preferred quarter together. With `reuse`, a model solved by
+    an earlier run (the same classes, costs and sizes) is not solved again."""
     home = {}
     if providers is not None and not providers.empty:
         home = dict(zip(providers["provider_code"], providers["municipality"], strict=True))
     groups, members, unplaced, reports = [], [], [], []
+    solved = Memo("groups-solve", ["pipeline/groups.py"], ["ortools"]) if reuse else None
     for year in sorted(applications["plan_year"].dropna().unique().tolist()):
         year = int(year)
         started = time.perf_counter()
@@ -136,7 +140,7 @@ def form_groups(
                 form=entry["form"],
                 sites=program_sites(entry, config, home.get(entry["provider_code"])),
             )
-            result = _program_groups(year, program, choices, config, deterministic_limit, totals)
+            result = _program_groups(year, program, choices, config, deterministic_limit, totals, solved)
             groups.extend(result[0])
             members.extend(result[1])
             unplaced.extend(result[2])
@@ -209,7 +213,9 @@ def _choices_by_program(apps: pd.DataFrame):
         yield code, sorted(by_program[code], key=lambda c: c.application_id)
 
 
-def _program_groups(year, program: Program, choices: list[Choice], config, limit, totals: _Totals):
+def _program_groups(
+    year, program: Program, choices: list[Choice], config, limit, totals: _Totals, solved: Memo | None = None
+):
     totals.programs += 1
     if not program.sites:
         return [], [], _unplaced(year, program.code, choices, REASON_NO_PLACE)
@@ -237,7 +243,14 @@ def _program_groups(year, program: Program, choices: list[Choice], config, limit
         dtype=int,
     ).reshape(len(keys), len(program.sites))
     target = most_placeable(len(choices), program.group_min, program.group_max)
-    load, opened, objective, bound, optimal = _solve(counts, cost, target, program, limit)
+    if solved is None or len(program.sites) == 1:
+        load, opened, objective, bound, optimal = _solve(counts, cost, target, program, limit)
+    else:
+        # The solver is deterministic: the same model gives the same answer, so a re-run reuses it.
+        key = fingerprint(counts, cost, target, program.group_min, program.group_max, limit)
+        load, opened, objective, bound, optimal = solved.get(
+            key, lambda: _solve(counts, cost, target, program, limit)
+        )
     totals.models += 1
     totals.objective += objective
     totals.bound += bound

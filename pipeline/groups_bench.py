@@ -68,7 +68,11 @@ def synthetic_choices(
             "municipality": [codes[o] for o in origin],
             "program_code": catalog["program_code"].to_numpy()[program_of],
             "preferred_place": [
-                pd.NA if w < 0.6 else REMOTE_PLACE if w > 0.9 else codes[int(rng.choice(len(codes), p=weight))]
+                pd.NA
+                if w < 0.6
+                else REMOTE_PLACE
+                if w > 0.9
+                else codes[int(rng.choice(len(codes), p=weight))]
                 for w in wishes
             ],
             "preferred_period": rng.choice(PERIODS, applications),
@@ -76,7 +80,9 @@ def synthetic_choices(
             + pd.to_timedelta(rng.integers(0, 60, applications), "D"),
         }
     )
-    apps["application_id"] = apps["plan_year"].astype(str) + "-" + apps["person_id"] + "-" + apps["program_code"]
+    apps["application_id"] = (
+        apps["plan_year"].astype(str) + "-" + apps["person_id"] + "-" + apps["program_code"]
+    )
     apps = apps.drop_duplicates("application_id").reset_index(drop=True)
     return apps, catalog, providers
 
@@ -87,7 +93,7 @@ def bench_groups(scale: str = "region", config: RegionConfig | None = None) -> d
     applications, programs = SCALES[scale]
     apps, catalog, providers = synthetic_choices(config, applications, programs)
     started = time.perf_counter()
-    plan: GroupPlan = form_groups(apps, catalog, config, providers)
+    plan: GroupPlan = form_groups(apps, catalog, config, providers, reuse=False)  # solve, don't recall
     seconds = time.perf_counter() - started
     solver = plan.solver.iloc[0]
     return {

@@ -12,28 +12,39 @@ from pipeline import paths
 from pipeline.cli import main
 from pipeline.demo import generate_demo
 
-CACHE_SWITCHES = ("ASUPK_INTAKE_CACHE", "ASUPK_WORKBOOK_CACHE")
+CACHE_SWITCHES = ("ASUPK_INTAKE_CACHE", "ASUPK_WORKBOOK_CACHE", "ASUPK_MEMO_CACHE")
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")
     summary = generate_demo("demo", 86, root / "inputs")
-    code = main(
+    with pytest.MonkeyPatch.context() as patch:
+        own_caches(patch, root)  # empty: this first run is a cold one
+        code = run_demo(root, root)
+    assert code == 0
+    return root, summary
+
+
+def own_caches(patch: pytest.MonkeyPatch, root: Path) -> None:
+    for name in CACHE_SWITCHES:
+        patch.setenv(name, str(root / "cache" / name))
+
+
+def run_demo(root: Path, out: Path) -> int:
+    return main(
         [
             "run",
             "--inputs",
             str(root / "inputs"),
             "--reports",
-            str(root / "reports"),
+            str(out / "reports"),
             "--site",
-            str(root / "site"),
+            str(out / "site"),
             "--no-site",
             "--quiet",
         ]
     )
-    assert code == 0
-    return root, summary
 
 
 def tree(root: Path) -> list[str]:
@@ -78,24 +89,11 @@ def test_rows_in_reconcile_for_every_file(demo):
     assert (rows_in == status["Принято"] + status["Оставлено из прежней версии"] + status["Не принято"]).all()
 
 
-def test_a_second_run_on_unchanged_inputs_gives_byte_identical_reports(demo, tmp_path):
+def test_a_second_run_on_unchanged_inputs_gives_byte_identical_reports(demo, tmp_path, monkeypatch):
+    """The second run takes everything it can from the caches the first (cold) run filled."""
     root, _ = demo
-    assert (
-        main(
-            [
-                "run",
-                "--inputs",
-                str(root / "inputs"),
-                "--reports",
-                str(tmp_path / "reports"),
-                "--site",
-                str(tmp_path / "site"),
-                "--no-site",
-                "--quiet",
-            ]
-        )
-        == 0
-    )
+    own_caches(monkeypatch, root)
+    assert run_demo(root, tmp_path) == 0
     first, second = tree(root / "reports"), tree(tmp_path / "reports")
     assert first == second
     _, mismatch, errors = filecmp.cmpfiles(root / "reports", tmp_path / "reports", first, shallow=False)

@@ -118,3 +118,29 @@ def test_benchmark_reports_size_time_and_bound():
     result = bench_groups("small", CONFIG)
     assert result["applications"] == result["placed"] + result["unplaced"]
     assert {"seconds", "travel_km", "bound", "gap"} <= set(result)
+
+
+def test_a_rerun_recalls_solved_models_and_gives_the_same_plan(choices, tmp_path, monkeypatch):
+    """Solved models are kept by the hash of the model: a second run solves none and plans the same groups;
+    one program's changed applications are solved again, the others recalled."""
+    import pipeline.groups as groups
+
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
+    apps, catalog, providers = choices
+    solves = []
+    real_solve = groups._solve
+    monkeypatch.setattr(groups, "_solve", lambda *args: solves.append(1) or real_solve(*args))
+    cold = form_groups(apps, catalog, CONFIG, providers)
+    solved_cold = len(solves)
+    assert solved_cold > 0
+    warm = form_groups(apps, catalog, CONFIG, providers)
+    assert len(solves) == solved_cold
+    for part in ("groups", "members", "unplaced"):
+        pd.testing.assert_frame_equal(getattr(cold, part), getattr(warm, part))
+    assert cold.solver.drop(columns="seconds").equals(warm.solver.drop(columns="seconds"))
+    program = warm.groups.groupby("program_code")["place"].nunique().idxmax()  # one solved by the model
+    fewer = apps.drop(apps.index[apps["program_code"] == program][:1])
+    form_groups(fewer, catalog, CONFIG, providers)
+    assert len(solves) == solved_cold + 1
+    assert len(form_groups(apps, catalog, CONFIG, providers, reuse=False).groups) == len(cold.groups)
+    assert len(solves) == 2 * solved_cold + 1
