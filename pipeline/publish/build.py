@@ -14,7 +14,9 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from pipeline import paths
+from pipeline.memo import ENV as MEMO_ENV
 from pipeline.publish.model import SiteModel, YearView
+from pipeline.publish.page_cache import PageStats, build_key, cached_pages, keep_pages, page_memo
 from pipeline.publish.privacy import assert_public
 from pipeline.publish.search_stems import add_stems
 from pipeline.publish.sections import SECTIONS, Section, year_pages
@@ -26,8 +28,9 @@ MAX_BUILD_WORKERS = 4
 
 def build_site(
     model: SiteModel, site_dir: Path, work_dir: Path, sections: tuple[Section, ...] = SECTIONS
-) -> None:
-    """The whole versioned site into site_dir; site_dir is replaced only when every year built cleanly."""
+) -> dict[int, PageStats]:
+    """The whole versioned site into site_dir; site_dir is replaced only when every year built cleanly.
+    Returns how many pages of each year mkdocs took from its cache."""
     if not model.plan_years:
         raise ValueError("a site needs at least one plan year")
     views = [
@@ -44,7 +47,7 @@ def build_site(
         for view in views:
             docs_dir, nav = write_docs(view, Path(work_dir) / str(view.year), sections)
             builds.append((view.year, docs_dir, staging / str(view.year), nav))
-        build_years(model, builds)
+        stats = build_years(model, builds)
         (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
         latest = model.latest_year
         (staging / "index.html").write_text(redirect_html(latest, f"{latest}/"), encoding="utf-8")
@@ -55,6 +58,7 @@ def build_site(
         _swap(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return stats
 
 
 def write_docs(
@@ -76,22 +80,35 @@ def write_docs(
     return docs_dir, nav
 
 
-def build_years(model: SiteModel, builds: list[tuple[int, Path, Path, list]]) -> None:
+def build_years(model: SiteModel, builds: list[tuple[int, Path, Path, list]]) -> dict[int, PageStats]:
     """Each plan year's mkdocs build is independent: on several cores they run side by side."""
     workers = min(len(builds), os.cpu_count() or 1, MAX_BUILD_WORKERS)
     if workers < 2:
-        for year, docs_dir, out_dir, nav in builds:
-            run_mkdocs(model, year, docs_dir, out_dir, nav)
-        return
+        return {
+            year: run_mkdocs(model, year, docs_dir, out_dir, nav) for year, docs_dir, out_dir, nav in builds
+        }
     # A fresh interpreter per worker: the run's process may hold threads (the solver's) that fork would copy.
+    # The forkserver keeps the environment it started with: the memo setting of this run goes along.
+    memo_setting = os.environ.get(MEMO_ENV)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        futures = [pool.submit(run_mkdocs, model, *build) for build in builds]
-        for future in futures:
-            future.result()  # a strict-mode failure of any year fails the whole site
+        futures = {
+            build[0]: pool.submit(_run_mkdocs_in_worker, memo_setting, model, *build) for build in builds
+        }
+        # a strict-mode failure of any year fails the whole site
+        return {year: future.result() for year, future in futures.items()}
 
 
-def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: list) -> None:
-    """mkdocs build in-process with the root mkdocs.yml, strict: any warning aborts the build."""
+def _run_mkdocs_in_worker(memo_setting: str | None, *arguments) -> PageStats:
+    if memo_setting is None:
+        os.environ.pop(MEMO_ENV, None)
+    else:
+        os.environ[MEMO_ENV] = memo_setting
+    return run_mkdocs(*arguments)
+
+
+def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: list) -> PageStats:
+    """mkdocs build in-process with the root mkdocs.yml, strict: any warning aborts the build. Pages whose
+    HTML mkdocs made before from the same markdown, files, nav and configuration are taken from the cache."""
     config = load_config(
         config_file=str(paths.MKDOCS_YML),
         docs_dir=str(docs_dir),
@@ -100,9 +117,13 @@ def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: 
         nav=nav,
         strict=True,
     )
-    with _build_date(model), _quiet_mkdocs():
-        mkdocs_build(config)
+    memo = page_memo()
+    with _build_date(model) as epoch, _quiet_mkdocs():
+        with cached_pages(memo, build_key(config, nav, epoch)) as stats:
+            mkdocs_build(config)
+    keep_pages(memo, stats)
     add_stems(out_dir)
+    return stats
 
 
 @contextmanager
@@ -110,9 +131,10 @@ def _build_date(model: SiteModel):
     """mkdocs stamps the sitemap with the build date; the as_of date keeps rebuilds byte-identical."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     stamp = datetime(model.as_of.year, model.as_of.month, model.as_of.day, tzinfo=UTC)
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    epoch = int(stamp.timestamp())
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
-        yield
+        yield epoch
     finally:
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -1,0 +1,149 @@
+"""Incremental mkdocs: a page whose markdown, site files, nav and configuration are unchanged reuses its kept HTML."""
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import mkdocs.commands.build as mkdocs_build_module
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from pipeline import paths
+from pipeline.memo import Memo, fingerprint
+
+# Whatever may change a page's HTML for the same markdown: the code that drives the build, and the libraries.
+SOURCES = ("pipeline/publish/page_cache.py", "pipeline/publish/build.py", "mkdocs.yml")
+LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel")
+
+
+@dataclass
+class KeptPage:
+    """What mkdocs made of one page: the rendered content for the later steps, its search sections, its HTML."""
+
+    content: str
+    toc: object
+    title_from_render: str | None
+    anchors: set[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None  # by the linked file's src_uri
+    search_entries: list[dict]
+    html: bytes
+
+
+@dataclass
+class PageStats:
+    """How many pages of a build came from the cache and how many were rendered."""
+
+    hits: int = 0
+    rendered: int = 0
+    fresh: dict[str, KeptPage] = field(
+        default_factory=dict
+    )  # page keys -> pages to keep once the build passed
+
+
+def build_key(config, nav: list, as_of_epoch: int) -> str:
+    """Everything outside a page's own markdown that its HTML depends on: the configuration, the nav with its
+    titles, the set of files (links resolve against it), the build date and the libraries' versions."""
+    docs_dir = Path(config["docs_dir"])
+    files = sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file())
+    versions = [f"{name}={metadata.version(name)}" for name in LIBRARIES]
+    return fingerprint(
+        paths.MKDOCS_YML.read_bytes(),
+        config["site_name"],
+        nav,
+        files,
+        as_of_epoch,
+        versions,
+        config["strict"],
+    )
+
+
+def page_memo() -> Memo:
+    return Memo("site-pages", SOURCES, LIBRARIES)
+
+
+@contextmanager
+def cached_pages(memo: Memo, key: str):
+    """Within the block, mkdocs renders only pages it has not kept; the others take the kept content, search
+    sections and HTML. The new pages are kept only when the whole (strict) build succeeded."""
+    stats = PageStats()
+    original_render = Page.render
+    original_build_page = mkdocs_build_module._build_page
+    kept: dict[int, tuple[str, KeptPage | None]] = {}  # id(page) -> (its key, the kept page or None)
+
+    def render(page: Page, config, files: Files) -> None:
+        if not memo.enabled or not _search_known(config):
+            stats.rendered += 1
+            original_render(page, config, files)
+            return
+        page_key = fingerprint(key, page.file.src_uri, page.markdown, page.meta)
+        found, entry = memo.recall(page_key)
+        kept[id(page)] = (page_key, entry if found else None)
+        if not found:
+            stats.rendered += 1
+            original_render(page, config, files)
+            return
+        stats.hits += 1
+        page.content = entry.content
+        page.toc = entry.toc
+        page._title_from_render = entry.title_from_render
+        page.present_anchor_ids = entry.anchors
+        if entry.links_to_anchors is not None:
+            page.links_to_anchors = {
+                files.get_file_from_path(uri): links for uri, links in entry.links_to_anchors.items()
+            }
+
+    def build_page(page: Page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+        page_key, entry = kept.get(id(page), (None, None))
+        search = _search_index(config)
+        if entry is not None and not excluded:
+            if search is not None:
+                search.entries.extend(dict(e) for e in entry.search_entries)
+            target = Path(page.file.abs_dest_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(entry.html)
+            return
+        content, toc, anchors = page.content, page.toc, page.present_anchor_ids
+        links = page.links_to_anchors
+        before = len(search.entries) if search is not None else 0
+        original_build_page(page, config, doc_files, nav, env, dirty, excluded)
+        if page_key is None or excluded:
+            return
+        target = Path(page.file.abs_dest_path)
+        stats.fresh[page_key] = KeptPage(
+            content=content,
+            toc=toc,
+            title_from_render=page._title_from_render,
+            anchors=anchors,
+            links_to_anchors=None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
+            search_entries=[dict(e) for e in search.entries[before:]] if search is not None else [],
+            html=target.read_bytes() if target.exists() else b"",
+        )
+
+    Page.render = render
+    mkdocs_build_module._build_page = build_page
+    try:
+        yield stats
+    finally:
+        Page.render = original_render
+        mkdocs_build_module._build_page = original_build_page
+
+
+def keep_pages(memo: Memo, stats: PageStats) -> None:
+    for page_key, page in stats.fresh.items():
+        memo.keep(page_key, page)
+    stats.fresh.clear()
+
+
+def _search_index(config):
+    """The search plugin's index, whose entries a kept page adds without parsing its HTML again."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and hasattr(plugin, "search_index"):
+            return plugin.search_index
+    return None
+
+
+def _search_known(config) -> bool:
+    """A search plugin whose index is not Material's would miss the kept pages' sections: then render all."""
+    return _search_index(config) is not None or not any("search" in name for name in config.plugins)
