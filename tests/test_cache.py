@@ -15,6 +15,8 @@ from pipeline.intake.cache import ENV, MAGIC, IntakeCache, code_version, entry_k
 from pipeline.intake.discover import describe, list_input_files
 from pipeline.intake.take_in import take_in
 from pipeline.issues import IssueLog
+from pipeline.memo import ENV as MEMO_ENV
+from pipeline.memo import ENV as MEMO_ENV
 from pipeline.run import run_cycle
 from pipeline.workbook_cache import ENV as WORKBOOK_ENV
 from pipeline.workbook_cache import entry_path, writer_version
@@ -43,6 +45,13 @@ def counted_reads(monkeypatch):
 
 def intake(root: Path, cache: Path, monkeypatch):
     monkeypatch.setenv(ENV, str(cache))
+    monkeypatch.setenv(MEMO_ENV, str(cache.with_name(cache.name + "-memo")))
+    return take_in(list_input_files(root), root, load_config(root))
+
+
+def cold_intake(root: Path, monkeypatch):
+    monkeypatch.setenv(ENV, "off")
+    monkeypatch.setenv(MEMO_ENV, "off")
     return take_in(list_input_files(root), root, load_config(root))
 
 
@@ -66,8 +75,7 @@ def test_a_second_intake_reads_nothing_and_gives_the_same_result(
     second = intake(region, cache, monkeypatch)
     assert len(counted_reads) == files  # all from the cache
     same_result(first, second)
-    monkeypatch.setenv(ENV, "off")
-    same_result(take_in(list_input_files(region), region, load_config(region)), second)
+    same_result(cold_intake(region, monkeypatch), second)
 
 
 def test_only_the_changed_file_is_read_again(region, tmp_path, monkeypatch, counted_reads):
@@ -79,8 +87,29 @@ def test_only_the_changed_file_is_read_again(region, tmp_path, monkeypatch, coun
     changed = put(root, "oo-100012", "2026-09-01 работники.xlsx", "staff", [*STAFF, staff_row("Новикова")])
     warm = intake(root, cache, monkeypatch)
     assert counted_reads == [changed.relative_to(root).as_posix()]
-    monkeypatch.setenv(ENV, "off")
-    same_result(warm, take_in(list_input_files(root), root, load_config(root)))
+    same_result(warm, cold_intake(root, monkeypatch))
+
+
+def test_only_the_changed_kind_is_validated_and_folded_again(region, tmp_path, monkeypatch):
+    """Kinds whose files, senders' roles and settings are unchanged are recalled whole (records, archive,
+    counts, issues); a school's new staff list takes in the staff lists again, and the result is a cold one's."""
+    root = tmp_path / "inputs"
+    shutil.copytree(region, root)
+    cache = tmp_path / "cache"
+    taken = []
+    real = take_in_module._take_kind
+    monkeypatch.setattr(
+        take_in_module, "_take_kind", lambda kind, *rest: taken.append(kind.slug) or real(kind, *rest)
+    )
+    intake(root, cache, monkeypatch)
+    kinds = len(taken)
+    assert kinds > 5
+    taken.clear()
+    put(root, "oo-100012", "2026-09-01 работники.xlsx", "staff", [*STAFF, staff_row("Новикова")])
+    warm = intake(root, cache, monkeypatch)
+    assert taken == ["staff"]
+    same_result(warm, cold_intake(root, monkeypatch))
+    assert len(taken) == 1 + kinds
 
 
 @pytest.mark.parametrize(
@@ -145,6 +174,7 @@ def test_a_warm_run_writes_the_bytes_of_a_cold_run(tmp_path, monkeypatch):
     for name, cache in (("off", "off"), ("cold", str(tmp_path / "cache")), ("warm", str(tmp_path / "cache"))):
         monkeypatch.setenv(ENV, cache)
         monkeypatch.setenv(WORKBOOK_ENV, cache if cache == "off" else str(tmp_path / "workbooks"))
+        monkeypatch.setenv(MEMO_ENV, cache if cache == "off" else str(tmp_path / "memo"))
         args = Namespace(
             inputs=inputs,
             reports=tmp_path / name / "reports",
@@ -196,3 +226,80 @@ def test_a_damaged_workbook_entry_is_written_afresh(tmp_path, monkeypatch):
     assert write_workbook(tmp_path / "b.xlsx", sheets("Б"), title="").read_bytes() == good
     assert entry.exists() and entry == next((root / writer_version()).rglob("*.xlsx"))
     assert entry_path(root, entry.stem) == entry
+
+
+def test_a_workbook_from_the_same_inputs_is_copied_without_building_its_sheets(tmp_path, monkeypatch):
+    from pipeline.workbooks import write_workbook_from
+
+    monkeypatch.setenv(WORKBOOK_ENV, "off")
+    plain = write_workbook(tmp_path / "plain.xlsx", sheets("А-1"), title="Т").read_bytes()
+    monkeypatch.setenv(WORKBOOK_ENV, str(tmp_path / "workbooks"))
+    built = []
+
+    def build(text="А-1"):
+        built.append(text)
+        return sheets(text)
+
+    first = write_workbook_from(
+        tmp_path / "first.xlsx", ["А-1", 1], build, title="Т", sources=["pipeline/memo.py"]
+    )
+    assert first.read_bytes() == plain and built == ["А-1"]
+    again = write_workbook_from(
+        tmp_path / "again.xlsx", ["А-1", 1], build, title="Т", sources=["pipeline/memo.py"]
+    )
+    assert again.read_bytes() == plain and built == ["А-1"]  # a hit: the sheets were not built
+    write_workbook_from(tmp_path / "other.xlsx", ["А-1", 2], build, title="Т", sources=["pipeline/memo.py"])
+    write_workbook_from(
+        tmp_path / "titled.xlsx", ["А-1", 1], build, title="другой", sources=["pipeline/memo.py"]
+    )
+    assert built == ["А-1"] * 3  # other inputs, another title: misses
+    monkeypatch.setenv(WORKBOOK_ENV, "off")
+    write_workbook_from(tmp_path / "off.xlsx", ["А-1", 1], build, title="Т", sources=["pipeline/memo.py"])
+    assert len(built) == 4 and (tmp_path / "off.xlsx").read_bytes() == plain
+
+
+def test_a_slice_fingerprint_follows_its_own_rows_only():
+    from pipeline.workbook_cache import slice_fingerprints
+
+    frame = pd.DataFrame(
+        {"org": ["a", "b", "a"], "n": pd.array([1, 2, None], dtype="Int64"), "t": ["x", "y", "z"]}
+    )
+    keys = slice_fingerprints(frame, "org")
+    assert keys == slice_fingerprints(frame.iloc[[0, 2]], "org") | {"b": keys["b"]}
+    changed = frame.assign(t=["x", "y!", "z"])
+    assert slice_fingerprints(changed, "org")["a"] == keys["a"]
+    assert slice_fingerprints(changed, "org")["b"] != keys["b"]
+    assert slice_fingerprints(frame.assign(n=pd.array([1, 2, 0], dtype="Int64")), "org")["a"] != keys["a"]
+    assert slice_fingerprints(frame.rename(columns={"t": "u"}), "org")["a"] != keys["a"]
+    by_other = slice_fingerprints(frame[["n", "t"]], frame["org"])
+    assert set(by_other) == {"a", "b"}
+
+
+def test_unchanged_files_feedback_is_copied_and_a_changed_one_built_afresh(region, tmp_path, monkeypatch):
+    from pipeline.intake import feedback
+
+    monkeypatch.setenv(WORKBOOK_ENV, str(tmp_path / "workbooks"))
+    monkeypatch.setenv(ENV, "off")
+    built = []
+    real = feedback.feedback_sheets
+
+    def counting(result, row, issues):
+        built.append(row.file)
+        return real(result, row, issues)
+
+    monkeypatch.setattr(feedback, "feedback_sheets", counting)
+    root = tmp_path / "inputs"
+    shutil.copytree(region, root)
+    config = load_config(root)
+    result = take_in(list_input_files(root), root, config)
+    first = feedback.write_feedback(result, feedback.status_table(result, config), tmp_path / "a")
+    assert len(built) == len(first) > 2
+    built.clear()
+    second = feedback.write_feedback(result, feedback.status_table(result, config), tmp_path / "b")
+    assert built == []
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+    put(root, "oo-100012", "2026-09-01 работники.xlsx", "staff", [staff_row(position="учител")])
+    result = take_in(list_input_files(root), root, config)
+    feedback.write_feedback(result, feedback.status_table(result, config), tmp_path / "c")
+    assert built == ["oo-100012/2026-09-01 работники.xlsx"]

@@ -11,19 +11,23 @@ import pandas as pd
 
 from pipeline.config import RegionConfig
 from pipeline.intake.authority import Authority, allowed_titles, out_of_scope, scope_of
-from pipeline.intake.cache import IntakeCache, cached_read
+from pipeline.intake.cache import IntakeCache, cached_read, entry_key
+from pipeline.intake.cache import code_version as read_version
 from pipeline.intake.discover import Submission, describe
 from pipeline.intake.layout import MappedFile, map_workbook
 from pipeline.intake.read import read_workbook
 from pipeline.intake.snapshots import FileCounts, merge_snapshots, rows_by_file
 from pipeline.intake.validate import contextual_checks, duplicate_keys, validate_sheet
 from pipeline.issues import ERROR, IssueLog
+from pipeline.memo import Memo, fingerprint
 from schemas.columns import columns_of
 from schemas.kinds import KINDS, SubmissionKind
 from schemas.parse import ParseContext
 
 META_COLUMNS = ("file", "row", "sender", "submitted", "plan_year", "quarter")
 PARALLEL_FROM = 40  # files; below this, worker processes cost more than they save
+# What shapes taking in a kind once its files are read: validation, snapshots, scopes, issue texts, schemas.
+KIND_SOURCES = ("pipeline/intake", "pipeline/issues.py", "pipeline/config.py", "schemas")
 
 
 @dataclass
@@ -130,44 +134,94 @@ def take_in(
     authority = Authority(config.regional_login)
     records, archive, counts = {}, {}, {}
     programs_of: dict[str, str] = {}
+    taken = Memo("intake-kinds", KIND_SOURCES)
     for kind in KINDS:
         of_kind = [s for s in submissions if s.kind is kind]
-        allowed = _authorise(kind, of_kind, authority, log)
-        files_ok = [mapped[s.name] for s in of_kind if s.name in allowed and mapped[s.name].readable]
-        for sheet in kind.sheets:
-            frame = validate_sheet(sheet, files_ok, context, log)
-            contextual_checks(sheet, frame, files_ok, log)
-            duplicate_keys(sheet, frame, files_ok, log)
-            _check_scope(sheet.name, sheet.title, frame, files_ok, authority, programs_of, log)
-            error_rows = _error_rows(log, kind, sheet.title, files_ok)
-            usable = {m.submission.name: sheet.name in m.sheets for m in files_ok}
-            by_period = defaultdict(list)
-            for sub in of_kind:
-                by_period[sub.period_key].append(sub)
-            in_force, gone = [], []
-            rows_of = rows_by_file(frame)
-            for group in by_period.values():
-                merged = merge_snapshots(sheet, group, rows_of, error_rows, usable, counts, log)
-                in_force.extend(merged.records)
-                gone.extend(merged.archive)
-            kinds = {i.name: i.kind for i in columns_of(sheet.model)}
-            columns = [*META_COLUMNS, *kinds]
-            records[sheet.name] = _frame(in_force, columns, sheet.key, kinds)
-            kinds_gone = {**kinds, "archived_on": "date"}
-            archive[sheet.name] = _frame(
-                gone, [*columns, "archived_on", "archived_by"], sheet.key, kinds_gone
-            )
-            authority.learn(sheet.name, records[sheet.name])
-            if sheet.name == "programs":
-                programs_of = dict(
-                    zip(
-                        records["programs"]["program_code"], records["programs"]["provider_code"], strict=True
-                    )
-                )
-        _flag_late(kind, of_kind, allowed, config, log)
-        for sub in of_kind:
-            counts.setdefault(sub.name, FileCounts())
+        key = _kind_key(kind, of_kind, mapped, authority, programs_of, config) if taken.enabled else ""
+        found, outcome = taken.recall(key) if key else (False, None)
+        if not found:
+            outcome = _take_kind(kind, of_kind, mapped, context, authority, programs_of, config, log)
+            if key:
+                taken.keep(key, outcome)
+        else:  # what _take_kind would have done to the run's log and the senders' roles
+            log.rows.extend(outcome.issues)
+            for name, frame in outcome.records.items():
+                authority.learn(name, frame)
+        records.update(outcome.records)
+        archive.update(outcome.archive)
+        counts.update(outcome.counts)
+        programs_of = outcome.programs_of if outcome.programs_of is not None else programs_of
     return IntakeResult(submissions, records, archive, counts, log, mapped)
+
+
+@dataclass
+class KindOutcome:
+    """What taking in one kind of submission yields; a pure function of its files, the senders' roles
+    known so far, the programs' providers and the region's settings."""
+
+    records: dict[str, pd.DataFrame]
+    archive: dict[str, pd.DataFrame]
+    counts: dict[str, FileCounts]
+    issues: list[dict]
+    programs_of: dict[str, str] | None  # set by the programs' kind, read by the later ones
+
+
+def _take_kind(
+    kind: SubmissionKind,
+    of_kind: list[Submission],
+    mapped: dict[str, MappedFile],
+    context: ParseContext,
+    authority: Authority,
+    programs_of: dict[str, str],
+    config: RegionConfig,
+    log: IssueLog,
+) -> KindOutcome:
+    first_issue = len(log.rows)
+    records, archive, counts = {}, {}, {}
+    new_programs = None
+    allowed = _authorise(kind, of_kind, authority, log)
+    files_ok = [mapped[s.name] for s in of_kind if s.name in allowed and mapped[s.name].readable]
+    for sheet in kind.sheets:
+        frame = validate_sheet(sheet, files_ok, context, log)
+        contextual_checks(sheet, frame, files_ok, log)
+        duplicate_keys(sheet, frame, files_ok, log)
+        _check_scope(sheet.name, sheet.title, frame, files_ok, authority, programs_of, log)
+        error_rows = _error_rows(log, kind, sheet.title, files_ok)
+        usable = {m.submission.name: sheet.name in m.sheets for m in files_ok}
+        by_period = defaultdict(list)
+        for sub in of_kind:
+            by_period[sub.period_key].append(sub)
+        in_force, gone = [], []
+        rows_of = rows_by_file(frame)
+        for group in by_period.values():
+            merged = merge_snapshots(sheet, group, rows_of, error_rows, usable, counts, log)
+            in_force.extend(merged.records)
+            gone.extend(merged.archive)
+        kinds = {i.name: i.kind for i in columns_of(sheet.model)}
+        columns = [*META_COLUMNS, *kinds]
+        records[sheet.name] = _frame(in_force, columns, sheet.key, kinds)
+        kinds_gone = {**kinds, "archived_on": "date"}
+        archive[sheet.name] = _frame(gone, [*columns, "archived_on", "archived_by"], sheet.key, kinds_gone)
+        authority.learn(sheet.name, records[sheet.name])
+        if sheet.name == "programs":
+            new_programs = programs_of = dict(
+                zip(records["programs"]["program_code"], records["programs"]["provider_code"], strict=True)
+            )
+    _flag_late(kind, of_kind, allowed, config, log)
+    for sub in of_kind:
+        counts.setdefault(sub.name, FileCounts())
+    return KindOutcome(records, archive, counts, log.rows[first_issue:], new_programs)
+
+
+def _kind_key(kind, of_kind, mapped, authority: Authority, programs_of, config: RegionConfig) -> str:
+    """Everything _take_kind reads: the files (by the key of their cached read), the roles it checks them
+    against (sets sorted: their order is not stable between runs), the programs' providers, the settings."""
+    files = [(entry_key(s), mapped[s.name].readable) for s in of_kind]
+    roles = sorted(
+        (login, r.region, sorted(r.municipalities), sorted(r.providers), sorted(r.organisations))
+        for login, r in authority.roles.items()
+    )
+    return fingerprint(kind.slug, files, roles, sorted(programs_of.items()), config, read_version())
 
 
 def _read_all(submissions: list[Submission], progress) -> dict[str, MappedFile]:
