@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline.config import RegionConfig
+from pipeline.memo import Memo, fingerprint
 from pipeline.registries import Registries
 from pipeline.workbooks import frame_to_sheet, write_workbook
 from schemas.columns import columns_of
@@ -188,92 +189,126 @@ def public_table(name: str, year: int) -> str:
 
 
 def run_checkpoint(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.DataFrame:
-    """Validate every table with its expectations as one great-expectations checkpoint run."""
+    """Validate every table with its expectations as one great-expectations checkpoint run. A table whose
+    checked columns and expectations are those of an earlier run takes that run's results from the memo."""
+    memo = Memo("quality", sources=["pipeline/quality.py"], libraries=["great_expectations"])
+    by_table: dict[str, list[tuple[int, Check]]] = {}
+    for number, check in enumerate(checks):
+        by_table.setdefault(check.table, []).append((number, check))
+    outcomes: dict[int, tuple[bool, str]] = {}
+    pending: dict[str, tuple[pd.DataFrame, list, list[int], str]] = {}
+    for table, numbered in by_table.items():
+        frame = _validation_frame(tables[table], [check for _, check in numbered])
+        specs = [_spec(check, frame) for _, check in numbered]
+        key = fingerprint(table, specs, frame)
+        found, kept = memo.recall(key)
+        if found:
+            outcomes.update(zip([number for number, _ in numbered], kept, strict=True))
+        else:
+            pending[table] = (frame, specs, [number for number, _ in numbered], key)
+    if pending:
+        validated = _validate({table: (frame, specs) for table, (frame, specs, _, _) in pending.items()})
+        for table, (_, _, numbers, key) in pending.items():
+            memo.keep(key, validated[table])
+            outcomes.update(zip(numbers, validated[table], strict=True))
+    rows = [
+        {
+            "table": check.table,
+            "check": check.description(),
+            "columns": ", ".join(check.columns),
+            "success": outcomes[number][0],
+            "observed": outcomes[number][1],
+            "blocking": check.blocking,
+        }
+        for number, check in enumerate(checks)
+    ]
+    return pd.DataFrame(rows, columns=["table", "check", "columns", "success", "observed", "blocking"])
+
+
+def _validate(suites: dict[str, tuple[pd.DataFrame, list]]) -> dict[str, list[tuple[bool, str]]]:
+    """One checkpoint over the tables: table -> (success, observed) of each expectation, in the suite's order."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    import great_expectations as gx  # heavy: paid only by runs that check quality
+    import great_expectations as gx  # heavy: paid only by runs whose checked data changed
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     source = context.data_sources.add_pandas("merged_state")
-    by_table: dict[str, list[tuple[int, Check]]] = {}
-    for number, check in enumerate(checks):
-        by_table.setdefault(check.table, []).append((number, check))
-    rows = []
     with tempfile.TemporaryDirectory(prefix="asupk-quality-") as folder:
         definitions = []
-        for index, (table, table_checks) in enumerate(by_table.items()):
+        for index, (table, (frame, specs)) in enumerate(suites.items()):
             path = Path(folder) / f"t{index}.parquet"
-            _validation_frame(tables[table]).to_parquet(path, index=False)
+            frame.to_parquet(path, index=False)
             asset = source.add_parquet_asset(name=f"t{index}", path=path)
-            suite = context.suites.add(gx.ExpectationSuite(name=table))
-            for number, check in table_checks:
-                expectation = _expectation(gx, check)
-                expectation.meta = {"check": number}
-                suite.add_expectation(expectation)
+            suite = gx.ExpectationSuite(name=table)
+            for position, (name, arguments) in enumerate(specs):
+                suite.add_expectation(getattr(gx.expectations, name)(**arguments, meta={"check": position}))
             batch = asset.add_batch_definition_whole_dataframe(f"t{index}")
             definitions.append(
                 context.validation_definitions.add(
-                    gx.ValidationDefinition(name=table, data=batch, suite=suite)
+                    gx.ValidationDefinition(name=table, data=batch, suite=context.suites.add(suite))
                 )
             )
         checkpoint = context.checkpoints.add(
             gx.Checkpoint(name="merged_state", validation_definitions=definitions, result_format="SUMMARY")
         )
         outcome = checkpoint.run()
-    # GX reports results in its own order; each expectation carries the index of its check.
+    found: dict[str, list[tuple[bool, str]]] = {
+        table: [None] * len(specs) for table, (_, specs) in suites.items()
+    }
+    # GX reports results in its own order; each expectation carries its place in the suite.
     for validation in outcome.run_results.values():
+        table = validation.suite_name
         for result in validation.results:
-            number = result.expectation_config.meta["check"]
-            check = checks[number]
-            rows.append(
-                {
-                    "number": number,
-                    "table": check.table,
-                    "check": check.description(),
-                    "columns": ", ".join(check.columns),
-                    "success": bool(result.success),
-                    "observed": _observed(result.result),
-                    "blocking": check.blocking,
-                }
-            )
-    frame = pd.DataFrame(
-        rows, columns=["number", "table", "check", "columns", "success", "observed", "blocking"]
-    )
-    return frame.sort_values("number").drop(columns="number").reset_index(drop=True)
+            position = result.expectation_config.meta["check"]
+            found[table][position] = (bool(result.success), _observed(result.result))
+    return found
 
 
-def _validation_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Parquet wants one type per column: mixed text columns become plain strings."""
-    frame = frame.copy()
+def _validation_frame(frame: pd.DataFrame, checks: list[Check]) -> pd.DataFrame:
+    """The columns the checks read (a row count needs no column); parquet wants one type per column, so
+    mixed text columns become plain strings."""
+    wanted = sorted({c for check in checks for c in check.columns if c in frame.columns})
+    wanted = wanted or list(frame.columns[:1])  # parquet keeps no row count without a column
+    frame = frame[wanted].reset_index(drop=True)
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if (
+            frame[column].dtype == object
+            and pd.api.types.infer_dtype(frame[column], skipna=False) != "string"
+        ):
             frame[column] = frame[column].map(
                 lambda v: v if v is None or (isinstance(v, float) and v != v) else str(v)
             )
     return frame
 
 
-def _expectation(gx, check: Check):
-    e = gx.expectations
+def _spec(check: Check, frame: pd.DataFrame) -> tuple[str, dict]:
+    """The great-expectations expectation of a check, as its class name and arguments."""
     column = check.columns[0] if check.columns else None
     if check.kind == "unique":
         if len(check.columns) > 1:
-            return e.ExpectCompoundColumnsToBeUnique(column_list=list(check.columns))
-        return e.ExpectColumnValuesToBeUnique(column=column)
+            return "ExpectCompoundColumnsToBeUnique", {"column_list": list(check.columns)}
+        return "ExpectColumnValuesToBeUnique", {"column": column}
     if check.kind == "not_null":
-        return e.ExpectColumnValuesToNotBeNull(column=column)
-    if check.kind in ("refers_to", "in_list"):
-        return e.ExpectColumnValuesToBeInSet(column=column, value_set=list(check.values))
+        return "ExpectColumnValuesToNotBeNull", {"column": column}
+    if check.kind == "refers_to":
+        # The parent's keys can number tens of thousands, and GX copies and validates a value set many times
+        # over; the values of this column the parent lacks are the same test in a few words.
+        present = frame[column].dropna().unique() if column in frame else ()
+        parent = set(check.values)
+        strays = sorted({v for v in present if v not in parent}, key=str)
+        return "ExpectColumnValuesToNotBeInSet", {"column": column, "value_set": strays}
+    if check.kind == "in_list":
+        return "ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(check.values)}
     if check.kind == "matches":
-        return e.ExpectColumnValuesToMatchRegex(column=column, regex=check.values[0])
+        return "ExpectColumnValuesToMatchRegex", {"column": column, "regex": check.values[0]}
     if check.kind == "rows":
-        return e.ExpectTableRowCountToBeBetween(min_value=check.low, max_value=check.high)
+        return "ExpectTableRowCountToBeBetween", {"min_value": check.low, "max_value": check.high}
     if check.kind == "covers":
-        return e.ExpectColumnDistinctValuesToContainSet(column=column, value_set=list(check.values))
+        return "ExpectColumnDistinctValuesToContainSet", {"column": column, "value_set": list(check.values)}
     if check.kind == "no_personal":
-        return e.ExpectColumnValuesToNotBeInSet(column=column, value_set=list(check.values))
+        return "ExpectColumnValuesToNotBeInSet", {"column": column, "value_set": list(check.values)}
     raise ValueError(f"unknown check kind {check.kind!r}")
 
 

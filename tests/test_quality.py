@@ -70,6 +70,40 @@ def test_broken_state_holds_back_what_depends_on_it(region, tmp_path):
     assert sorted(sheet.iloc[:, 0]) == sorted(quality.held_back)
 
 
+def test_a_failing_result_recalled_from_the_memo_holds_back_the_same(region, monkeypatch, tmp_path):
+    import pipeline.quality as quality_module
+
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
+    state, _ = region
+    reg = state["registries"]
+    stray = reg.staff.iloc[[0]].assign(org_code="109999")
+    broken = dataclasses.replace(reg, staff=pd.concat([reg.staff, stray], ignore_index=True))
+    validated: list[set[str]] = []
+    real_validate = quality_module._validate
+
+    def counting(suites):
+        validated.append(set(suites))
+        return real_validate(suites)
+
+    monkeypatch.setattr(quality_module, "_validate", counting)
+    first = check_quality(broken, _config(state), {})
+    assert not first.success and first.held_back == {"needs", "application_lists", "municipality_stats"}
+    assert "staff" in validated[0]
+    again = check_quality(broken, _config(state), {})  # every table from the memo: GX is not called
+    assert len(validated) == 1
+    pd.testing.assert_frame_equal(again.expectations, first.expectations)
+    assert again.held_back == first.held_back
+    log = IssueLog()
+    log_failures(again, log)
+    assert list(log.to_frame()["code"]) == ["quality_expectation_failed"]
+    # The person also works at another known organisation: only the staff table is validated again, and passes.
+    other = next(o for o in reg.organisations["org_code"] if o != reg.staff["org_code"].iloc[0])
+    mended = dataclasses.replace(reg, staff=pd.concat([reg.staff, stray.assign(org_code=other)]))
+    third = check_quality(mended, _config(state), {})
+    assert validated[1] == {"staff"}
+    assert third.held_back == set()
+
+
 def test_held_back_outputs_are_not_written_or_published(region, tmp_path):
     state, _ = region
     from pipeline.quality import QualityResult
