@@ -1,4 +1,5 @@
-"""Written workbooks kept by the hash of their content, so a re-run copies the bytes of unchanged reports."""
+"""Written workbooks kept by the hash of their content or of their inputs, so a re-run copies the bytes of
+unchanged reports (by inputs: without building their sheets)."""
 
 import hashlib
 import os
@@ -6,6 +7,8 @@ import pickle
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+
+import pandas as pd
 
 from pipeline import paths
 from pipeline.intake.cache import retire_other_versions, unwrap_entry, wrap_entry, write_entry
@@ -36,6 +39,30 @@ def content_key(sheets, title: str) -> str | None:
     except Exception:
         return None
     return hashlib.sha256(payload).hexdigest()
+
+
+def inputs_key(inputs: object, title: str, sources: tuple[str, ...]) -> str | None:
+    """The key of a workbook built from `inputs` by the code in `sources`; None when the cache is off. A str
+    is a fingerprint already; the prefix keeps these keys apart from content keys."""
+    from pipeline.memo import code_version, fingerprint
+
+    if cache_root() is None:
+        return None
+    made = inputs if isinstance(inputs, str) else fingerprint(inputs)
+    return fingerprint("workbook-inputs", code_version(tuple(sorted(sources))), made, title)
+
+
+def slice_fingerprints(frame: pd.DataFrame, by) -> dict:
+    """A fingerprint of each group's rows of `frame` (values in order, column names and dtypes), from one hash
+    pass over the whole frame rather than one per group. `by` is whatever DataFrame.groupby takes."""
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    shape = repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode()
+    found = {}
+    for group, positions in frame.groupby(by, sort=False, dropna=False).indices.items():
+        digest = hashlib.sha256(shape)
+        digest.update(rows[positions].tobytes())
+        found[group] = digest.hexdigest()
+    return found
 
 
 def entry_path(root: Path, key: str) -> Path:

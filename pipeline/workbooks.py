@@ -8,11 +8,13 @@ import os
 import re
 import zipfile
 from collections import deque
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -78,8 +80,25 @@ def frame_to_sheet(
 ) -> SheetSpec:
     """A DataFrame as a sheet, with Russian headers from the map where given."""
     headers = headers or {}
-    rows = [[display(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    columns = [_display_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    # Like itertuples, a frame without columns gives no rows.
+    rows = [list(row) for row in zip(*columns, strict=True)]
     return SheetSpec(name=name, header=[headers.get(c, c) for c in frame.columns], rows=rows, **options)
+
+
+def _display_column(series: pd.Series) -> list[object]:
+    """display() of every value of a column, a whole column at a time where its dtype allows."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+        # Few distinct days in a long column: each formatted once.
+        codes, days = pd.factorize(series)
+        shown = [value.strftime("%d.%m.%Y") for value in days] + [""]  # code -1 (missing) takes the last
+        return [shown[code] for code in codes.tolist()]
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return series.to_numpy().tolist()
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return ["" if v != v else v for v in series.to_numpy().tolist()]
+    return [v if type(v) is str else display(v) for v in series.astype(object).tolist()]
 
 
 def write_workbook(path: Path, sheets: list[SheetSpec], *, title: str = "") -> Path:
@@ -87,16 +106,42 @@ def write_workbook(path: Path, sheets: list[SheetSpec], *, title: str = "") -> P
     before: its bytes come from the workbook cache. Inside `background_writing()` the encoding happens in a
     worker process and the file exists once `flush_background_writes()` returns."""
     if _background is not None:
-        _background.submit(path, sheets, title)
+        _background.submit(path, sheets, title, None)
         return path
-    return _write_now(path, sheets, title)
+    return _write_now(path, sheets, title, None)
 
 
-def _write_now(path: Path, sheets: list[SheetSpec], title: str) -> Path:
+def write_workbook_from(
+    path: Path,
+    inputs: object,
+    build: Callable[[], list[SheetSpec]],
+    *,
+    title: str = "",
+    sources: Iterable[str] = (),
+) -> Path:
+    """write_workbook(path, build(), title=title) for sheets that are a pure function of `inputs` and of the
+    code in `sources` (repository-relative files or folders, as for pipeline.memo): a workbook written before
+    from the same inputs is copied from the workbook cache and `build` is never called. `inputs` is anything
+    pipeline.memo.fingerprint takes; a str is taken as a fingerprint already made."""
+    from pipeline import workbook_cache
+
+    key = workbook_cache.inputs_key(inputs, title, tuple(sources))
+    if key is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if workbook_cache.restore(key, path):
+            return path
+    sheets = build()
+    if _background is not None:
+        _background.submit(path, sheets, title, key)
+        return path
+    return _write_now(path, sheets, title, key)
+
+
+def _write_now(path: Path, sheets: list[SheetSpec], title: str, key: str | None) -> Path:
     from pipeline import workbook_cache
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = workbook_cache.content_key(sheets, title)
+    key = key or workbook_cache.content_key(sheets, title)
     if workbook_cache.restore(key, path):
         return path
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
@@ -120,10 +165,10 @@ class _BackgroundWriter:
         self.pool = ProcessPoolExecutor(workers, mp_context=context)
         self.pending: deque = deque()
 
-    def submit(self, path: Path, sheets: list[SheetSpec], title: str) -> None:
+    def submit(self, path: Path, sheets: list[SheetSpec], title: str, key: str | None) -> None:
         while len(self.pending) >= self.MAX_IN_FLIGHT:
             self.pending.popleft().result()
-        self.pending.append(self.pool.submit(_write_now, path, sheets, title))
+        self.pending.append(self.pool.submit(_write_now, path, sheets, title, key))
 
     def flush(self) -> None:
         while self.pending:
@@ -192,9 +237,14 @@ def _write_sheet(workbook, fmt: _Formats, spec: SheetSpec) -> None:
             sheet.write_comment(top, col, spec.header_notes[col], {"x_scale": 2, "y_scale": 2})
     for col in spec.text_columns:
         sheet.set_column(col, col, None, fmt.text)
+    marks, notes = spec.marks, spec.notes
     for r, row in enumerate(spec.rows):
+        excel_row = top + 1 + r
+        if not marks and not notes:
+            _write_plain_row(sheet, excel_row, row, fmt)
+            continue
         for c, value in enumerate(row):
-            mark = spec.marks.get((r, c))
+            mark = marks.get((r, c))
             cell_format = fmt.error if mark == "error" else fmt.warning if mark == "warning" else None
             if isinstance(value, (dt.date, pd.Timestamp)) and not pd.isna(value):
                 date_format = fmt.date_error if mark else fmt.date
@@ -228,6 +278,18 @@ def _write_sheet(workbook, fmt: _Formats, spec: SheetSpec) -> None:
         sheet.autofilter(top, 0, top + max(len(spec.rows), 1), len(spec.header) - 1)
     if spec.hidden:
         sheet.hide()
+
+
+def _write_plain_row(sheet, excel_row: int, row: list, fmt: _Formats) -> None:
+    """A row without marks or notes: the same cells as the general loop writes, text without its detours."""
+    for c, value in enumerate(row):
+        if type(value) is str:
+            if value:
+                sheet.write_string(excel_row, c, safe_text(value), None)
+        elif isinstance(value, (dt.date, pd.Timestamp)) and not pd.isna(value):
+            sheet.write_datetime(excel_row, c, pd.Timestamp(value).to_pydatetime(), fmt.date)
+        else:
+            _write_cell(sheet, excel_row, c, value, None)
 
 
 def _column_format(fmt: _Formats, spec: SheetSpec, col: int):

@@ -16,7 +16,6 @@ from pipeline.intake.discover import describe, list_input_files
 from pipeline.intake.take_in import take_in
 from pipeline.issues import IssueLog
 from pipeline.memo import ENV as MEMO_ENV
-from pipeline.memo import ENV as MEMO_ENV
 from pipeline.run import run_cycle
 from pipeline.workbook_cache import ENV as WORKBOOK_ENV
 from pipeline.workbook_cache import entry_path, writer_version
@@ -131,6 +130,7 @@ def test_a_corrupt_entry_is_ignored_and_rebuilt(region, tmp_path, monkeypatch, c
     victim.write_bytes(damage(good))
     counted_reads.clear()
     second = intake(region, cache, monkeypatch)
+    assert all(second.mapped[name].submission.name == name for name in second.mapped)  # load every read
     assert len(counted_reads) == 1
     assert victim.read_bytes() == good  # rebuilt from the file, byte for byte
     same_result(first, second)
