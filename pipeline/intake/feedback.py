@@ -1,15 +1,21 @@
 """Answering every operator: a feedback workbook per file with bad cells in red, and the submission status table."""
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.config import RegionConfig
+from pipeline.intake import cache
 from pipeline.intake.read import ERROR_MARK
 from pipeline.intake.take_in import IntakeResult, deadline_of
 from pipeline.issues import ERROR, WARNING
-from pipeline.workbooks import SheetSpec, write_workbook
+from pipeline.workbook_cache import slice_fingerprints
+from pipeline.workbooks import SheetSpec, write_workbook_from
 
+# What shapes a feedback workbook besides its inputs (the grid comes with the reading code's version): this
+# code and the issue severities.
+SOURCES = ("pipeline/intake/feedback.py", "pipeline/issues.py")
 ISSUE_HEADERS = ["Лист", "Строка", "Столбец", "Ячейка", "Значение", "Важность", "Замечание", "Как исправить"]
 STATUS_COLUMNS = {
     "file": "Файл",
@@ -89,15 +95,26 @@ def status_table(result: IntakeResult, config: RegionConfig) -> pd.DataFrame:
 
 
 def write_feedback(result: IntakeResult, status: pd.DataFrame, out: Path) -> list[Path]:
-    """reports/feedback/<login>/<file> — замечания.xlsx for every submitted file."""
+    """reports/feedback/<login>/<file> — замечания.xlsx for every submitted file. A file's workbook depends on
+    its status row, its issues and its grid; the grid follows from the file's bytes and the reading code (the
+    intake cache's key), so an unchanged file's answer is copied without building its sheets."""
     issues = result.log.to_frame()
     grouped = {name: part for name, part in issues.groupby("file", sort=False)} if not issues.empty else {}
+    issue_keys = slice_fingerprints(issues, "file") if not issues.empty else {}
+    by_name = {sub.name: sub for sub in result.submissions}
+    reading = cache.code_version()
     written = []
     for row in status.itertuples(index=False):
         path = out / row.login / f"{Path(row.file).stem} — замечания.xlsx"
-        write_workbook(
-            path, feedback_sheets(result, row, grouped.get(row.file)), title=f"Замечания к {row.file}"
-        )
+        sub = by_name.get(row.file)
+        inputs = [
+            tuple(row),
+            issue_keys.get(row.file),
+            cache.entry_key(sub) if sub is not None else None,
+            reading,
+        ]
+        build = partial(feedback_sheets, result, row, grouped.get(row.file))
+        write_workbook_from(path, inputs, build, title=f"Замечания к {row.file}", sources=SOURCES)
         written.append(path)
     return written
 
@@ -133,11 +150,13 @@ def feedback_sheets(result: IntakeResult, status_row, issues: pd.DataFrame | Non
         header = raw.rows[part.header_row - 1] if raw.rows else []
         width = max((len(r) for r in raw.rows), default=0)
         data = [
-            [("#ОШИБКА" if c == ERROR_MARK else c) for c in r] + [""] * (width - len(r))
+            ([("#ОШИБКА" if c == ERROR_MARK else c) for c in r] if ERROR_MARK in r else r)
+            + [""] * (width - len(r))
             for r in raw.rows[part.header_row :]
         ]
         marks, notes = {}, {}
-        for issue in issues[issues["sheet"] == raw.title].itertuples(index=False):
+        on_sheet = issues[issues["sheet"] == raw.title] if len(issues) else issues
+        for issue in on_sheet.itertuples(index=False):
             if not issue.cell or issue.row is None or pd.isna(issue.row):
                 continue
             r = int(issue.row) - part.header_row - 1
