@@ -1,14 +1,20 @@
 """What the registries give out: the merged state for analysts, restricted application lists, public frames."""
 
 import sqlite3
+import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.config import RegionConfig
+from pipeline.memo import Memo, fingerprint
 from pipeline.registries import NAME_PARTS, Registries, places_text
-from pipeline.workbooks import frame_to_sheet, write_workbook
+from pipeline.workbook_cache import slice_fingerprints
+from pipeline.workbooks import frame_to_sheet, write_workbook_from
 
+# The code that shapes what this module writes from the same frames.
+SOURCES = ("pipeline/registry_reports.py",)
 STATE_FOLDER = "state"
 SQLITE_NAME = "asupk.sqlite"
 
@@ -94,19 +100,36 @@ def public_providers(reg: Registries, config: RegionConfig, year: int) -> pd.Dat
 
 
 def write_state(reg: Registries, folder: Path, database: Path) -> None:
-    """The merged state for analysts: one Parquet per table and one SQLite file. Restricted: it names people."""
+    """The merged state for analysts: one Parquet per table and one SQLite file. Restricted: it names people.
+    The files' bytes are kept by the hash of the tables, so an unchanged state is copied, not encoded."""
     folder.mkdir(parents=True, exist_ok=True)
     database.unlink(missing_ok=True)
-    tables = {name: _sorted(name, frame) for name, frame in reg.tables().items()}
-    for name, frame in tables.items():
-        frame.to_parquet(folder / f"{name}.parquet", index=False)
-    connection = sqlite3.connect(database)
-    try:
-        with connection:
-            for name, frame in tables.items():
-                _to_sqlite(connection, name, frame)
-    finally:
-        connection.close()
+    tables = reg.tables()
+    memo = Memo("registry-state", SOURCES, libraries=("pyarrow",))
+    encoded = memo.get(fingerprint(tables), lambda: _encode_state(tables))
+    for name, data in encoded["parquet"].items():
+        (folder / f"{name}.parquet").write_bytes(data)
+    database.write_bytes(encoded["sqlite"])
+
+
+def _encode_state(tables: dict[str, pd.DataFrame]) -> dict:
+    """The bytes of each table's Parquet file and of the SQLite file."""
+    tables = {name: _sorted(name, frame) for name, frame in tables.items()}
+    with tempfile.TemporaryDirectory(prefix="asupk-state-") as scratch:
+        parquet = {}
+        for name, frame in tables.items():
+            target = Path(scratch) / f"{name}.parquet"
+            frame.to_parquet(target, index=False)
+            parquet[name] = target.read_bytes()
+        database = Path(scratch) / SQLITE_NAME
+        connection = sqlite3.connect(database)
+        try:
+            with connection:
+                for name, frame in tables.items():
+                    _to_sqlite(connection, name, frame)
+        finally:
+            connection.close()
+        return {"parquet": parquet, "sqlite": database.read_bytes()}
 
 
 def _sorted(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -118,8 +141,18 @@ def _to_sqlite(connection: sqlite3.Connection, name: str, frame: pd.DataFrame) -
     columns = ", ".join(f'"{c}" {t}' for c, t in types.items())
     connection.execute(f'CREATE TABLE "{name}" ({columns})')
     marks = ", ".join("?" for _ in frame.columns)
-    rows = ([_sqlite_value(v) for v in row] for row in frame.itertuples(index=False, name=None))
-    connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+    columns = [_sqlite_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', zip(*columns, strict=True))
+
+
+def _sqlite_column(series: pd.Series) -> list[object]:
+    """_sqlite_value() of every value of a column, a whole column at a time where its dtype allows."""
+    dtype = series.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return series.to_numpy().tolist()
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return [None if v != v else v for v in series.to_numpy().tolist()]
+    return [_sqlite_value(v) for v in series]
 
 
 def _sqlite_type(series: pd.Series) -> str:
@@ -162,27 +195,39 @@ def application_lists(reg: Registries, year: int) -> pd.DataFrame:
 
 
 def write_application_lists(reg: Registries, config: RegionConfig, reports: Path) -> list[Path]:
-    """Per municipality (its own organisations) and per organisation operator: who applied for what."""
+    """Per municipality (its own organisations) and per organisation operator: who applied for what. A list
+    whose rows did not change is copied from the workbook cache without building its sheet."""
     names = {m.code: m.name for m in config.municipalities}
     written = []
     for year in sorted(int(y) for y in reg.applications["plan_year"].dropna().unique()):
         frame = application_lists(reg, year)
-        municipal = frame[~frame["regional"]]
-        for code, part in municipal.groupby("municipality", sort=True):
+        shown = frame.reindex(columns=list(LIST_HEADERS))
+        municipal = ~frame["regional"].to_numpy(dtype=bool)
+        for code, key, part in _slices(shown[municipal], frame["municipality"][municipal]):
             path = reports / "municipalities" / f"{code} {names.get(code, code)}" / f"заявки-{year}.xlsx"
-            written.append(
-                _write_list(path, part, f"Заявки педагогов на {year} год: {names.get(code, code)}")
-            )
-        for login, part in frame.groupby("login", sort=True):
+            title = f"Заявки педагогов на {year} год: {names.get(code, code)}"
+            written.append(_write_list(path, key, part, title))
+        for login, key, part in _slices(shown, frame["login"]):
             path = reports / "organisations" / str(login) / f"заявки-{year}.xlsx"
-            written.append(_write_list(path, part, f"Заявки педагогов организации на {year} год"))
+            written.append(_write_list(path, key, part, f"Заявки педагогов организации на {year} год"))
     return written
 
 
-def _write_list(path: Path, part: pd.DataFrame, title: str) -> Path:
-    shown = part.reindex(columns=list(LIST_HEADERS))
-    sheet = frame_to_sheet("Заявки", shown, LIST_HEADERS, text_columns={0, 7})
-    return write_workbook(path, [sheet], title=title)
+def _slices(shown: pd.DataFrame, by: pd.Series):
+    """(group, fingerprint of its rows, a function giving its rows) for each group in sorted order, from one
+    grouping of the frame; missing group values are left out, as groupby leaves them."""
+    keys = slice_fingerprints(shown, by)
+    indices = shown.groupby(by, sort=True).indices
+    for group in sorted(indices):
+        positions = indices[group]
+        yield group, keys[group], lambda positions=positions: shown.iloc[positions]
+
+
+def _write_list(path: Path, key: str, part, title: str) -> Path:
+    def build():
+        return [frame_to_sheet("Заявки", part(), LIST_HEADERS, text_columns={0, 7})]
+
+    return write_workbook_from(path, key, build, title=title, sources=SOURCES)
 
 
 def run_registry_reports(ctx, state: dict) -> dict:
