@@ -22,14 +22,21 @@ def live_lists(ctx, state: dict) -> LiveLists:
         live.organisations[code] = sorted(part["org_code"])
     live.org_logins = dict(zip(organisations["org_code"], organisations["login"], strict=True))
     staff = registries.staff
-    for org, part in staff.groupby("org_code"):
-        live.staff[org] = [_label(row) for row in part.itertuples(index=False)]
+    labels = _labels(staff)
+    for org, positions in sorted(staff.groupby("org_code").indices.items()):
+        live.staff[org] = [labels[i] for i in positions]
     return live
 
 
-def _label(row) -> str:
-    patronymic = "" if pd.isna(row.patronymic) else f" {row.patronymic}"
-    return f"{row.surname} {row.first_name}{patronymic}, {row.birth_year}"
+def _labels(staff: pd.DataFrame) -> list[str]:
+    """ "Фамилия Имя Отчество, 1985" for every row of the staff table."""
+    patronymics = ["" if pd.isna(p) else f" {p}" for p in staff["patronymic"].astype(object).tolist()]
+    return [
+        f"{surname} {first_name}{patronymic}, {year}"
+        for surname, first_name, patronymic, year in zip(
+            staff["surname"], staff["first_name"], patronymics, staff["birth_year"], strict=True
+        )
+    ]
 
 
 def run_templates(ctx, state: dict) -> dict:

@@ -3,6 +3,8 @@
 import datetime as dt
 import sys
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import zip_longest
 from pathlib import Path
 
 import openpyxl
@@ -10,7 +12,15 @@ import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from pipeline.config import ConfigError, RegionConfig, load_config
-from pipeline.workbooks import SheetSpec, display, normalise_zip, safe_text, write_workbook
+from pipeline.memo import fingerprint
+from pipeline.workbooks import (
+    SheetSpec,
+    display,
+    normalise_zip,
+    safe_text,
+    write_workbook,
+    write_workbook_from,
+)
 from schemas.columns import ColumnInfo, columns_of
 from schemas.kinds import (
     KINDS,
@@ -25,6 +35,8 @@ from schemas.kinds import (
 )
 from schemas.lists import ALL_PLACES, REMOTE_PLACE, YES_NO
 
+# What shapes a template besides the config and the lists: this code and the schemas.
+SOURCES = ("pipeline/templates.py", "schemas")
 INSTRUCTION_SHEET = "Инструкция"
 LISTS_SHEET = "Списки"
 ROWS = 1000  # rows of the data sheets that carry formats and drop-downs
@@ -87,8 +99,15 @@ def live_lists_from_config(config: RegionConfig) -> LiveLists:
 def write_templates(out: Path, config: RegionConfig, live: LiveLists | None = None) -> list[Path]:
     """One blank template per submission kind, named after the kind's file word."""
     live = live or live_lists_from_config(config)
+    shared = _shared_inputs(config, live)
     return [
-        write_workbook(out / f"{kind.file_word}.xlsx", _template_sheets(kind, config, live), title=kind.title)
+        write_workbook_from(
+            out / f"{kind.file_word}.xlsx",
+            [shared, kind.slug],
+            partial(_template_sheets, kind, config, live),
+            title=kind.title,
+            sources=SOURCES,
+        )
         for kind in KINDS
     ]
 
@@ -96,14 +115,28 @@ def write_templates(out: Path, config: RegionConfig, live: LiveLists | None = No
 def write_organisation_templates(
     out: Path, config: RegionConfig, live: LiveLists, org_codes: list[str]
 ) -> list[Path]:
-    """An applications template per organisation, offering its own staff by name (restricted output)."""
+    """An applications template per organisation, offering its own staff by name (restricted output). An
+    organisation's template depends on the shared lists and its own staff and login only, so a re-run copies
+    the unchanged ones without building their sheets."""
     kind = KINDS_BY_SLUG["applications"]
+    shared = _shared_inputs(config, live)
     written = []
     for org_code in sorted(set(org_codes)):
-        folder = live.org_logins.get(org_code) or org_code
-        sheets = _template_sheets(kind, config, live, org_code=org_code)
-        written.append(write_workbook(out / folder / f"{kind.file_word}.xlsx", sheets, title=kind.title))
+        login = live.org_logins.get(org_code)
+        folder = login or org_code
+        inputs = [shared, kind.slug, org_code, login, live.staff.get(org_code)]
+        build = partial(_template_sheets, kind, config, live, org_code=org_code)
+        written.append(
+            write_workbook_from(
+                out / folder / f"{kind.file_word}.xlsx", inputs, build, title=kind.title, sources=SOURCES
+            )
+        )
     return written
+
+
+def _shared_inputs(config: RegionConfig, live: LiveLists) -> str:
+    """A fingerprint of what every template may read besides one organisation's staff and login."""
+    return fingerprint(config, live.municipalities, live.catalog, live.providers, live.organisations)
 
 
 def write_templates_cli(out: Path, inputs: Path, live: LiveLists | None = None) -> int:
@@ -186,10 +219,7 @@ class _Lists:
 
     def sheet(self) -> SheetSpec:
         names = list(self.columns)
-        depth = max((len(v) for v in self.columns.values()), default=0)
-        rows = [
-            [values[i] if i < len(values) else "" for values in self.columns.values()] for i in range(depth)
-        ]
+        rows = [list(row) for row in zip_longest(*self.columns.values(), fillvalue="")]
         return SheetSpec(
             name=LISTS_SHEET,
             header=names,
