@@ -1,11 +1,17 @@
 """Monitoring's outputs: the Department's quarterly workbook, each organisation's list of staff not trained,
 and the counts-only frames for the public site."""
 
+from functools import partial
+
 import pandas as pd
 
+from pipeline.memo import fingerprint
 from pipeline.monitoring import FIGURES, Monitoring
-from pipeline.workbooks import frame_to_sheet, write_workbook
+from pipeline.workbook_cache import slice_fingerprints
+from pipeline.workbooks import frame_to_sheet, write_workbook_from
 
+# The code that shapes the workbooks besides their inputs.
+SOURCES = ("pipeline/monitoring_reports.py",)
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 HEADERS = {
     "plan_year": "Плановый год",
@@ -116,13 +122,31 @@ def quarterly_workbook(monitoring: Monitoring, registries, config, year: int, qu
 
 
 def write_reports(ctx, monitoring: Monitoring, registries) -> None:
+    """The quarterly workbooks and the lists of staff not trained; unchanged ones are copied from the workbook
+    cache without building their sheets."""
+    inputs = _report_inputs(monitoring, registries, ctx.config, ctx.as_of)
     for year, quarter in shown_quarters(monitoring):
-        write_workbook(
+        write_workbook_from(
             ctx.reports / f"monitoring-{year}-Q{quarter}.xlsx",
-            quarterly_workbook(monitoring, registries, ctx.config, year, quarter, ctx.as_of),
+            [inputs, year, quarter],
+            partial(quarterly_workbook, monitoring, registries, ctx.config, year, quarter, ctx.as_of),
             title=f"Мониторинг исполнения плана-графика {year}, {ROMAN[quarter]} квартал",
+            sources=SOURCES,
         )
     write_not_trained(ctx, monitoring.not_trained, registries)
+
+
+def _report_inputs(monitoring: Monitoring, registries, config, as_of) -> str:
+    """A fingerprint of what the quarterly workbooks are built from."""
+    return fingerprint(
+        monitoring.plan_fact,
+        monitoring.report_status,
+        registries.providers[["provider_code", "name"]],
+        registries.programs[["program_code", "title"]],
+        registries.organisations[["org_code", "name"]],
+        [(m.code, m.name) for m in config.municipalities],
+        as_of,
+    )
 
 
 def write_not_trained(ctx, frame: pd.DataFrame, registries) -> None:
@@ -131,22 +155,25 @@ def write_not_trained(ctx, frame: pd.DataFrame, registries) -> None:
         return
     logins = dict(zip(registries.organisations["org_code"], registries.organisations["login"], strict=True))
     shown = named(frame, registries, ctx.config).drop(columns=["person_id"])
+    keys = slice_fingerprints(shown, ["org_code", "plan_year"])
+    columns = [c for c in shown.columns if c not in ("plan_year", "org_code", "org_name")]
     for (org_code, year), part in shown.groupby(["org_code", "plan_year"], sort=True):
         login = logins.get(org_code)
         folder = login if isinstance(login, str) else org_code
-        columns = [c for c in part.columns if c not in ("plan_year", "org_code", "org_name")]
-        write_workbook(
-            ctx.reports / "organisations" / folder / f"не обучены-{year}.xlsx",
-            [
-                frame_to_sheet(
-                    "Не обучены",
-                    part[columns],
-                    HEADERS,
-                    title=f"Подали заявку, но не обучены в {year} году: {_name_or_code(part['org_name'].iloc[0], org_code)}",
-                )
-            ],
-            title=f"Не обучены в {year} году",
+        caption = (
+            f"Подали заявку, но не обучены в {year} году: {_name_or_code(part['org_name'].iloc[0], org_code)}"
         )
+        write_workbook_from(
+            ctx.reports / "organisations" / folder / f"не обучены-{year}.xlsx",
+            [keys[(org_code, year)], caption],
+            partial(_not_trained_sheets, part[columns], caption),
+            title=f"Не обучены в {year} году",
+            sources=SOURCES,
+        )
+
+
+def _not_trained_sheets(part: pd.DataFrame, caption: str) -> list:
+    return [frame_to_sheet("Не обучены", part, HEADERS, title=caption)]
 
 
 def _name_or_code(name: object, code: str) -> str:
