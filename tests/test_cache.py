@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from pipeline.config import load_config
+from pipeline.intake import layout as layout_module
 from pipeline.intake import take_in as take_in_module
 from pipeline.intake.cache import ENV, MAGIC, IntakeCache, code_version, entry_key
 from pipeline.intake.discover import describe, list_input_files
@@ -32,13 +33,13 @@ def region(tmp_path_factory) -> Path:
 def counted_reads(monkeypatch):
     """The names of the files actually read (not taken from the cache) during a test."""
     names = []
-    real = take_in_module.read_submission
+    real = layout_module.read_submission
 
     def reading(submission):
         names.append(submission.name)
         return real(submission)
 
-    monkeypatch.setattr(take_in_module, "read_submission", reading)
+    monkeypatch.setattr(layout_module, "read_submission", reading)
     return names
 
 

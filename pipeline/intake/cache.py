@@ -25,8 +25,8 @@ ENV = "ASUPK_INTAKE_CACHE"  # a folder, or "off" to read every file afresh
 # feedback, which run on what was read), the issue templates (messages are rendered when an issue is added)
 # and the schemas (headers, aliases, sheet titles).
 READERS = (
-    *("bounded", "cache", "compound_file", "discover", "file_sniff", "inspect", "layout", "ods_scan", "read"),
-    *("take_in", "xml_scan"),  # take_in: read_submission
+    *("bounded", "cache", "compound_file", "discover", "file_sniff", "inspect", "layout", "ods_scan"),
+    *("read", "xml_scan"),
 )
 SOURCES = (
     *((paths.ROOT / "pipeline" / "intake", f"{name}.py") for name in READERS),
@@ -84,6 +84,9 @@ class IntakeCache:
         key = entry_key(submission)
         return self.folder / key[:2] / f"{key}.pickle"
 
+    def holds(self, submission: Submission) -> bool:
+        return self.path_of(submission).is_file()
+
     def load(self, submission: Submission) -> MappedFile | None:
         """The cached read of this very file, or None: absent, corrupt or unreadable entries count as absent
         (a corrupt one is removed, so the next store rebuilds it)."""
@@ -112,7 +115,7 @@ class IntakeCache:
 
 def cached_read(submission: Submission, cache: IntakeCache | None) -> MappedFile:
     """Read one file through the cache. Runs in a worker process."""
-    from pipeline.intake.take_in import read_submission
+    from pipeline.intake.layout import read_submission
 
     mapped = read_submission(submission)
     if cache is not None:

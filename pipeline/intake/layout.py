@@ -7,7 +7,15 @@ from functools import cache
 import pandas as pd
 
 from pipeline.intake.discover import Submission
-from pipeline.intake.read import ERROR_MARK, TEMPLATE_SHEETS, RawSheet, RawWorkbook, cell_ref, column_letter
+from pipeline.intake.read import (
+    ERROR_MARK,
+    TEMPLATE_SHEETS,
+    RawSheet,
+    RawWorkbook,
+    cell_ref,
+    column_letter,
+    read_workbook,
+)
 from pipeline.issues import IssueLog, suggestion_text
 from schemas.columns import ColumnInfo, columns_of
 from schemas.kinds import Sheet
@@ -274,3 +282,19 @@ def _data_frame(
         records, index=pd.Index(index, name="row"), columns=[i.name for i in infos], dtype=object
     )
     return frame.fillna("")
+
+
+def read_submission(submission: Submission) -> MappedFile:
+    """Read and map one file. Runs in a worker process: depends on nothing but the file."""
+    log = IssueLog()
+    where = {"file": submission.name, "login": submission.login, "kind": submission.kind.slug}
+    raw = read_workbook(submission.path, log, where)
+    if raw is None:
+        return MappedFile(submission, readable=False, log=log)
+    sheets = map_workbook(submission, raw, log)
+    mapped = MappedFile(submission, readable=True, sheets=sheets, log=log, raw=raw)
+    if not any(not part.text.empty for part in sheets.values()):
+        if sheets:
+            log.add("file_empty", sheet=submission.kind.main_sheet.title, **where)
+        mapped.readable = False
+    return mapped

@@ -2,7 +2,7 @@
 
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +14,7 @@ from pipeline.intake.authority import Authority, allowed_titles, out_of_scope, s
 from pipeline.intake.cache import IntakeCache, cached_read, entry_key
 from pipeline.intake.cache import code_version as read_version
 from pipeline.intake.discover import Submission, describe
-from pipeline.intake.layout import MappedFile, map_workbook
-from pipeline.intake.read import read_workbook
+from pipeline.intake.layout import MappedFile
 from pipeline.intake.snapshots import FileCounts, merge_snapshots, rows_by_file
 from pipeline.intake.validate import contextual_checks, duplicate_keys, validate_sheet
 from pipeline.issues import ERROR, IssueLog
@@ -39,7 +38,7 @@ class IntakeResult:
     archive: dict[str, pd.DataFrame]  # Sheet.name -> archived records, plus archived_on, archived_by
     counts: dict[str, FileCounts]  # file -> rows in, accepted, kept, refused
     log: IssueLog
-    mapped: dict[str, MappedFile] = field(default_factory=dict)  # file -> what was read, for feedback
+    mapped: Mapping[str, MappedFile] = field(default_factory=dict)  # file -> what was read, for feedback
 
     def refuse(
         self,
@@ -98,22 +97,6 @@ class IntakeResult:
             yield record
 
 
-def read_submission(submission: Submission) -> MappedFile:
-    """Read and map one file. Runs in a worker process: depends on nothing but the file."""
-    log = IssueLog()
-    where = {"file": submission.name, "login": submission.login, "kind": submission.kind.slug}
-    raw = read_workbook(submission.path, log, where)
-    if raw is None:
-        return MappedFile(submission, readable=False, log=log)
-    sheets = map_workbook(submission, raw, log)
-    mapped = MappedFile(submission, readable=True, sheets=sheets, log=log, raw=raw)
-    if not any(not part.text.empty for part in sheets.values()):
-        if sheets:
-            log.add("file_empty", sheet=submission.kind.main_sheet.title, **where)
-        mapped.readable = False
-    return mapped
-
-
 def take_in(
     files: list[Path],
     inputs: Path,
@@ -128,29 +111,35 @@ def take_in(
     described = (describe(p, inputs, config.plan_years, log, login_for.get(p)) for p in files)
     submissions = [s for s in described if s]
     mapped = _read_all(submissions, progress)
-    for item in mapped.values():
-        log.extend(item.log)
     context = ParseContext({m.code: m.name for m in config.municipalities})
     authority = Authority(config.regional_login)
     records, archive, counts = {}, {}, {}
+    read_issues: dict[str, list[dict]] = {}
+    kind_issues: list[dict] = []
     programs_of: dict[str, str] = {}
     taken = Memo("intake-kinds", KIND_SOURCES)
     for kind in KINDS:
         of_kind = [s for s in submissions if s.kind is kind]
-        key = _kind_key(kind, of_kind, mapped, authority, programs_of, config) if taken.enabled else ""
+        key = _kind_key(kind, of_kind, authority, programs_of, config) if taken.enabled else ""
         found, outcome = taken.recall(key) if key else (False, None)
         if not found:
-            outcome = _take_kind(kind, of_kind, mapped, context, authority, programs_of, config, log)
+            # The files' own reading issues go first: validation leaves rows with an error out of the fold.
+            kind_log = IssueLog([row for s in of_kind for row in mapped[s.name].log.rows])
+            outcome = _take_kind(kind, of_kind, mapped, context, authority, programs_of, config, kind_log)
             if key:
                 taken.keep(key, outcome)
-        else:  # what _take_kind would have done to the run's log and the senders' roles
-            log.rows.extend(outcome.issues)
+        else:  # what _take_kind would have done to the senders' roles
             for name, frame in outcome.records.items():
                 authority.learn(name, frame)
+        read_issues.update(outcome.read_issues)
+        kind_issues.extend(outcome.issues)
         records.update(outcome.records)
         archive.update(outcome.archive)
         counts.update(outcome.counts)
         programs_of = outcome.programs_of if outcome.programs_of is not None else programs_of
+    for sub in submissions:
+        log.rows.extend(read_issues[sub.name])
+    log.rows.extend(kind_issues)
     return IntakeResult(submissions, records, archive, counts, log, mapped)
 
 
@@ -162,7 +151,8 @@ class KindOutcome:
     records: dict[str, pd.DataFrame]
     archive: dict[str, pd.DataFrame]
     counts: dict[str, FileCounts]
-    issues: list[dict]
+    read_issues: dict[str, list[dict]]  # file -> what reading it found, so a recalled kind needs no file
+    issues: list[dict]  # what taking the kind in found
     programs_of: dict[str, str] | None  # set by the programs' kind, read by the later ones
 
 
@@ -177,6 +167,7 @@ def _take_kind(
     log: IssueLog,
 ) -> KindOutcome:
     first_issue = len(log.rows)
+    read_issues = {s.name: list(mapped[s.name].log.rows) for s in of_kind}
     records, archive, counts = {}, {}, {}
     new_programs = None
     allowed = _authorise(kind, of_kind, authority, log)
@@ -210,13 +201,14 @@ def _take_kind(
     _flag_late(kind, of_kind, allowed, config, log)
     for sub in of_kind:
         counts.setdefault(sub.name, FileCounts())
-    return KindOutcome(records, archive, counts, log.rows[first_issue:], new_programs)
+    return KindOutcome(records, archive, counts, read_issues, log.rows[first_issue:], new_programs)
 
 
-def _kind_key(kind, of_kind, mapped, authority: Authority, programs_of, config: RegionConfig) -> str:
-    """Everything _take_kind reads: the files (by the key of their cached read), the roles it checks them
-    against (sets sorted: their order is not stable between runs), the programs' providers, the settings."""
-    files = [(entry_key(s), mapped[s.name].readable) for s in of_kind]
+def _kind_key(kind, of_kind, authority: Authority, programs_of, config: RegionConfig) -> str:
+    """Everything _take_kind reads: the files (by the key of their cached read: the same bytes and path read
+    by the same code), the roles it checks them against (sets sorted: their order is not stable between
+    runs), the programs' providers, the settings."""
+    files = [entry_key(s) for s in of_kind]
     roles = sorted(
         (login, r.region, sorted(r.municipalities), sorted(r.providers), sorted(r.organisations))
         for login, r in authority.roles.items()
@@ -224,20 +216,46 @@ def _kind_key(kind, of_kind, mapped, authority: Authority, programs_of, config: 
     return fingerprint(kind.slug, files, roles, sorted(programs_of.items()), config, read_version())
 
 
-def _read_all(submissions: list[Submission], progress) -> dict[str, MappedFile]:
+def _read_all(submissions: list[Submission], progress) -> "Reads":
+    """Reads the files the cache does not hold, in parallel; the others are loaded only when asked for."""
     if progress:
         progress(f"Чтение файлов: {len(submissions)}")
     cache = IntakeCache.default()
-    found = {s.name: cache.load(s) for s in submissions} if cache else {}
-    missing = [s for s in submissions if found.get(s.name) is None]
+    missing = [s for s in submissions if cache is None or not cache.holds(s)]
     workers = min(os.cpu_count() or 1, 4)
     if len(missing) < PARALLEL_FROM or workers < 2:
-        found.update((s.name, cached_read(s, cache)) for s in missing)
+        fresh = {s.name: cached_read(s, cache) for s in missing}
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = pool.map(cached_read, missing, [cache] * len(missing), chunksize=8)
-            found.update((m.submission.name, m) for m in results)
-    return {s.name: found[s.name] for s in submissions}
+            fresh = {m.submission.name: m for m in results}
+    return Reads(submissions, cache, fresh)
+
+
+class Reads(Mapping):
+    """Every file's read by name. A cached read is loaded on first use: a re-run whose kinds are recalled
+    whole never loads the grids of unchanged files (the feedback stage asks only for the files it writes)."""
+
+    def __init__(
+        self, submissions: list[Submission], cache: IntakeCache | None, fresh: dict[str, MappedFile]
+    ):
+        self._submissions = {s.name: s for s in submissions}
+        self._cache = cache
+        self._loaded = dict(fresh)
+
+    def __getitem__(self, name: str) -> MappedFile:
+        if name not in self._loaded:
+            submission = self._submissions[name]
+            found = self._cache.load(submission) if self._cache is not None else None
+            # An entry damaged since it was listed is read again from the file.
+            self._loaded[name] = found if found is not None else cached_read(submission, self._cache)
+        return self._loaded[name]
+
+    def __iter__(self):
+        return iter(self._submissions)
+
+    def __len__(self) -> int:
+        return len(self._submissions)
 
 
 def _authorise(
