@@ -3,10 +3,16 @@ carried back into the staff registry (order, items 3.4, 4.3, 4.4)."""
 
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from pipeline.registries import person_ids  # one definition of a person, shared with the staff registry
+from pipeline.memo import Memo, fingerprint
+from pipeline.registries import (
+    NAME_PARTS,
+    person_id,
+)  # one definition of a person, shared with the staff registry
 
 HELD, MOVED, CANCELLED = "проведена", "перенесена", "отменена"
 DONE = "да"
@@ -87,6 +93,44 @@ class Monitoring:
     not_trained: pd.DataFrame  # applied, placed, and not trained: per organisation, with names (restricted)
 
 
+def looked_up(table: pd.Series, *keys: pd.Series) -> np.ndarray:
+    """Each row's value in the table by its key (None where the key is absent; the last of repeated keys):
+    one hash join instead of a lookup per row."""
+    wanted = pd.MultiIndex.from_arrays(list(keys)) if len(keys) > 1 else pd.Index(keys[0])
+    if table.empty:
+        return np.full(len(wanted), None, dtype=object)
+    if not table.index.is_unique:
+        table = table[~table.index.duplicated(keep="last")]
+    where = table.index.get_indexer(wanted)
+    found = table.to_numpy(dtype=object)[where]
+    found[where < 0] = None
+    return found
+
+
+def keys_of(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
+    """The rows' values of the columns as tuples (lists first: iterating an arrow column costs a call a cell)."""
+    return list(zip(*(frame[c].tolist() for c in columns), strict=True))
+
+
+@lru_cache(maxsize=1 << 17)
+def _person_id(*parts) -> str:
+    return person_id(*parts)
+
+
+def person_ids(frame: pd.DataFrame) -> pd.Series:
+    """The listeners' person ids (registries.person_id), kept in the memo by their names: a re-run and the
+    stage's several passes over the same people hash each name once."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype="object")
+    names = frame[[*NAME_PARTS, "birth_year"]]
+    memo = Memo("monitoring-person-ids", sources=["pipeline/registries.py", "pipeline/monitoring.py"])
+    ids = memo.get(
+        fingerprint(names.reset_index(drop=True)),
+        lambda: [_person_id(*values) for values in names.itertuples(index=False)],
+    )
+    return pd.Series(ids, index=frame.index, dtype="object")
+
+
 def quarter_of(dates: pd.Series) -> pd.Series:
     return ((dates.dt.month - 1) // 3 + 1).astype("Int64")
 
@@ -105,9 +149,12 @@ def planned_groups(groups: pd.DataFrame, catalog: pd.DataFrame, programs: pd.Dat
     planned["quarter"] = quarter_of(planned["end_date"])
     bank = programs.drop_duplicates("program_code").set_index("program_code")
     by_year = catalog.drop_duplicates(["plan_year", "program_code"]).set_index(["plan_year", "program_code"])
-    keys = list(zip(planned["plan_year"], planned["program_code"], strict=True))
     for column in ("hours", "title"):
-        from_catalog = pd.Series([by_year[column].get(k) for k in keys], index=planned.index, dtype="object")
+        from_catalog = pd.Series(
+            looked_up(by_year[column], planned["plan_year"], planned["program_code"]),
+            index=planned.index,
+            dtype="object",
+        )
         from_bank = planned["program_code"].map(bank[column]) if column in bank else None
         planned[column] = from_catalog.where(from_catalog.notna(), from_bank)
     planned["hours"] = pd.to_numeric(planned["hours"], errors="coerce").astype("Int64")
@@ -125,14 +172,12 @@ def provider_codes_of(providers: pd.DataFrame) -> dict[str, set[str]]:
 
 def _owned(records: pd.DataFrame, groups: pd.DataFrame, codes_of: dict[str, set[str]]) -> pd.Series:
     """Whether each reported row names a group of the sender's own plan-schedule of that year."""
-    owner = groups.set_index(GROUP_KEY)["provider_code"]
+    owner = looked_up(
+        groups.set_index(GROUP_KEY)["provider_code"], records["plan_year"], records["group_code"]
+    )
+    allowed = {(login, code) for login, codes in codes_of.items() for code in codes}
     return pd.Series(
-        [
-            owner.get((year, code)) in codes_of.get(sender, set())
-            for year, code, sender in zip(
-                records["plan_year"], records["group_code"], records["sender"], strict=True
-            )
-        ],
+        [(sender, code) in allowed for sender, code in zip(records["sender"], owner, strict=True)],
         index=records.index,
         dtype=bool,
     )
@@ -147,26 +192,12 @@ def refuse_foreign_rows(intake, groups: pd.DataFrame, members: pd.DataFrame, cod
     listeners = intake.records["execution_listeners"]
     if listeners.empty:
         return
-    enrolled = set(
-        zip(
-            members["plan_year"],
-            members["group_code"],
-            members["org_code"],
-            members["person_id"],
-            strict=True,
-        )
+    enrolled = set(keys_of(members, ["plan_year", "group_code", "org_code", "person_id"]))
+    reported = keys_of(
+        listeners.assign(person_id=person_ids(listeners)),
+        ["plan_year", "group_code", "org_code", "person_id"],
     )
-    ids = person_ids(listeners)
-    inside = pd.Series(
-        [
-            key in enrolled
-            for key in zip(
-                listeners["plan_year"], listeners["group_code"], listeners["org_code"], ids, strict=True
-            )
-        ],
-        index=listeners.index,
-        dtype=bool,
-    )
+    inside = pd.Series([key in enrolled for key in reported], index=listeners.index, dtype=bool)
     intake.refuse("execution_listeners", ~inside, "listener_not_in_group", "group_code")
 
 
@@ -176,7 +207,7 @@ def group_outcomes(reported: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame
     if reported.empty:
         return _empty(OUTCOME_COLUMNS)
     ordered = reported.sort_values([*GROUP_KEY, *REPORT_ORDER], kind="stable")
-    ever_moved = ordered.groupby(GROUP_KEY)["status"].agg(lambda s: bool((s == MOVED).any()))
+    ever_moved = ordered.assign(moved=ordered["status"] == MOVED).groupby(GROUP_KEY)["moved"].any()
     latest = ordered.drop_duplicates(GROUP_KEY, keep="last").set_index(GROUP_KEY)
     ends = pd.Series(
         [quarter_end(int(y), int(q)) for (y, _), q in zip(latest.index, latest["quarter"], strict=True)],
@@ -200,15 +231,19 @@ def refuse_bad_completions(intake, groups: pd.DataFrame, outcomes: pd.DataFrame,
     if listeners.empty:
         return
     done = listeners["completed"] == DONE
+    # The status the listener's own file gives the group, else the group's latest.
     same_file = intake.records["execution_groups"].set_index(["file", "group_code"])["status"]
-    latest = outcomes.set_index(GROUP_KEY)["status"]
+    in_file = same_file.index.get_indexer(
+        pd.MultiIndex.from_arrays([listeners["file"], listeners["group_code"]])
+    )
     status = pd.Series(
-        [
-            same_file.get((f, g), latest.get((y, g)))
-            for f, y, g in zip(
-                listeners["file"], listeners["plan_year"], listeners["group_code"], strict=True
-            )
-        ],
+        np.where(
+            in_file >= 0,
+            looked_up(same_file, listeners["file"], listeners["group_code"]),
+            looked_up(
+                outcomes.set_index(GROUP_KEY)["status"], listeners["plan_year"], listeners["group_code"]
+            ),
+        ),
         index=listeners.index,
         dtype="object",
     )
@@ -224,7 +259,7 @@ def refuse_bad_completions(intake, groups: pd.DataFrame, outcomes: pd.DataFrame,
         return
     starts = _group_starts(groups, outcomes)
     start = pd.Series(
-        [starts.get(k) for k in zip(listeners["plan_year"], listeners["group_code"], strict=True)],
+        [starts.get(k) for k in keys_of(listeners, GROUP_KEY)],
         index=listeners.index,
         dtype="datetime64[us]",
     )
@@ -248,12 +283,8 @@ def refuse_bad_completions(intake, groups: pd.DataFrame, outcomes: pd.DataFrame,
 
 
 def _group_starts(groups: pd.DataFrame, outcomes: pd.DataFrame) -> dict:
-    starts = dict(
-        zip(zip(groups["plan_year"], groups["group_code"], strict=True), groups["start_date"], strict=True)
-    )
-    for year, code, actual in zip(
-        outcomes["plan_year"], outcomes["group_code"], outcomes["actual_start"], strict=True
-    ):
+    starts = dict(zip(keys_of(groups, GROUP_KEY), groups["start_date"].tolist(), strict=True))
+    for year, code, actual in keys_of(outcomes, [*GROUP_KEY, "actual_start"]):
         if pd.notna(actual):
             starts[(year, code)] = actual
     return starts
@@ -265,23 +296,16 @@ def _refuse_duplicate_certificates(intake, groups: pd.DataFrame) -> None:
     if numbered.empty:
         return
     owner = groups.set_index(GROUP_KEY)["provider_code"]
-    numbered["provider_code"] = [
-        owner.get(k) for k in zip(numbered["plan_year"], numbered["group_code"], strict=True)
-    ]
-    numbered["holder"] = list(
-        zip(numbered["plan_year"], numbered["group_code"], person_ids(numbered), strict=True)
-    )
+    numbered["provider_code"] = looked_up(owner, numbered["plan_year"], numbered["group_code"])
+    numbered["holder"] = keys_of(numbered.assign(person_id=person_ids(numbered)), [*GROUP_KEY, "person_id"])
     numbered = numbered.sort_values(["plan_year", *REPORT_ORDER], kind="stable")
     first = numbered.drop_duplicates(["provider_code", "certificate_number"]).set_index(
         ["provider_code", "certificate_number"]
     )
-    first_holder = [
-        first.at[(p, n), "holder"]
-        for p, n in zip(numbered["provider_code"], numbered["certificate_number"], strict=True)
-    ]
+    first_holder = looked_up(first["holder"], numbered["provider_code"], numbered["certificate_number"])
     # The same listener reported again (a moved group in a later quarter) keeps the same number legitimately.
     taken = pd.Series(
-        [h != f for h, f in zip(numbered["holder"], first_holder, strict=True)], index=numbered.index
+        [h != f for h, f in zip(numbered["holder"].tolist(), first_holder, strict=True)], index=numbered.index
     )
     mask = pd.Series(False, index=listeners.index)
     mask[taken[taken].index] = True
@@ -323,12 +347,7 @@ def plan_fact(
     planned = groups.merge(flags, on=GROUP_KEY, how="left", validate="one_to_one")
     for flag in ("held", "moved", "cancelled"):
         planned[flag] = planned[flag].astype("boolean").fillna(False).astype(bool)
-    trained = set(
-        zip(
-            *(completions.loc[completions["completed"] == DONE, c] for c in [*GROUP_KEY, "person_id"]),
-            strict=True,
-        )
-    )
+    trained = set(keys_of(completions[completions["completed"] == DONE], [*GROUP_KEY, "person_id"]))
     enrolled = members[[*GROUP_KEY, "person_id", "org_code", "municipality"]].merge(
         planned[
             [*GROUP_KEY, "quarter", "provider_code", "program_code", "hours", "held", "moved", "cancelled"]
@@ -337,9 +356,7 @@ def plan_fact(
         how="inner",
         validate="many_to_one",
     )
-    enrolled["trained"] = [
-        k in trained for k in zip(*(enrolled[c] for c in [*GROUP_KEY, "person_id"]), strict=True)
-    ]
+    enrolled["trained"] = [k in trained for k in keys_of(enrolled, [*GROUP_KEY, "person_id"])]
     enrolled["person_hours"] = enrolled["trained"].astype(int) * enrolled["hours"].fillna(0).astype(int)
     return {cut: _figures(planned, enrolled, ["plan_year", "quarter", *by]) for cut, by in CUTS.items()}
 
@@ -429,9 +446,7 @@ def not_trained(
     held, cancelled = placed["held"].astype(bool), placed["cancelled"].astype(bool)
     said = completions.set_index([*GROUP_KEY, "person_id"])["completed"]
     word = pd.Series(
-        [said.get(k) for k in zip(*(placed[c] for c in [*GROUP_KEY, "person_id"]), strict=True)],
-        index=placed.index,
-        dtype="object",
+        looked_up(said, *(placed[c] for c in [*GROUP_KEY, "person_id"])), index=placed.index, dtype="object"
     )
     placed["reason"] = None
     placed.loc[held & (word == "нет"), "reason"] = "не завершил обучение"
@@ -461,20 +476,25 @@ def apply_completions(staff: pd.DataFrame, completions: pd.DataFrame) -> pd.Data
     current = updated["last_training_year"].astype("Int64")
     updated["last_training_year"] = current.where(current.notna() & (current >= known.fillna(current)), known)
     courses: dict[str, list[str]] = {}
-    for person, title, code, hours, day in zip(
-        done["person_id"],
-        done["program_title"],
-        done["program_code"],
-        done["hours"],
-        done["certificate_date"],
+    volumes = [
+        f"{int(hours)} ч, " if known else ""
+        for hours, known in zip(done["hours"].tolist(), done["hours"].notna().tolist(), strict=True)
+    ]
+    for person, title, code, volume, year in zip(
+        done["person_id"].tolist(),
+        done["program_title"].tolist(),
+        done["program_code"].tolist(),
+        volumes,
+        done["certificate_date"].dt.year.tolist(),
         strict=True,
     ):
         name = title if isinstance(title, str) else code
-        volume = f"{int(hours)} ч, " if pd.notna(hours) else ""
-        courses.setdefault(person, []).append(f"{name} ({volume}{day.year})")
+        courses.setdefault(person, []).append(f"{name} ({volume}{year})")
     updated["courses_taken"] = [
-        _with_courses(existing, courses.get(person, []))
-        for existing, person in zip(updated["courses_taken"], updated["person_id"], strict=True)
+        _with_courses(existing, courses[person]) if person in courses else existing
+        for existing, person in zip(
+            updated["courses_taken"].tolist(), updated["person_id"].tolist(), strict=True
+        )
     ]
     return updated
 
