@@ -4,6 +4,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from pipeline import paths
@@ -160,13 +161,26 @@ def _quarter(text: str) -> int | None:
 
 def _kind(words: str) -> SubmissionKind | None:
     words = words.replace("-", " ").strip()
-    for kind in KINDS:
-        names = (kind.file_word, kind.slug, *kind.aliases)
-        if any(words == fold(n).replace("-", " ").replace("_", " ") for n in names):
+    names, file_words = _kind_words()
+    for kind, folded in names:
+        if words in folded:
             return kind
     # Longer file words win over their prefixes («утверждение плана-графика» over «план-график»).
-    candidates = sorted(KINDS, key=lambda k: -len(k.file_word))
-    for kind in candidates:
-        if fold(kind.file_word).replace("-", " ") in words:
+    for kind, folded in file_words:
+        if folded in words:
             return kind
     return None
+
+
+@cache
+def _kind_words() -> tuple[tuple, tuple]:
+    """Every kind's names folded once: (kind, its names) in KINDS order, (kind, file word) longest first."""
+    names = tuple(
+        (
+            kind,
+            {fold(n).replace("-", " ").replace("_", " ") for n in (kind.file_word, kind.slug, *kind.aliases)},
+        )
+        for kind in KINDS
+    )
+    longest = sorted(KINDS, key=lambda k: -len(k.file_word))
+    return names, tuple((kind, fold(kind.file_word).replace("-", " ")) for kind in longest)
