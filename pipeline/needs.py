@@ -9,6 +9,7 @@ import pandas as pd
 import snowballstemmer
 
 from pipeline.config import RegionConfig
+from pipeline.monitoring import keys_of, looked_up
 from pipeline.registries import Registries
 from pipeline.workbooks import SheetSpec, frame_to_sheet, write_workbook
 
@@ -28,14 +29,18 @@ def _stemmer():
     return snowballstemmer.stemmer("russian")
 
 
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    # The pure-Python stemmer is slow and a catalog repeats its words: each word is stemmed once.
+    return _stemmer().stemWord(word)
+
+
 def content_stems(text: object) -> frozenset[str]:
     """The stems of a text's content words: «цифровые инструменты на уроке» → {цифров, инструмент, урок}."""
     if not isinstance(text, str):
         return frozenset()
-    words = [
-        w for w in WORD.findall(text.lower().replace("ё", "е")) if len(w) >= MIN_WORD and w not in STOP_WORDS
-    ]
-    return frozenset(_stemmer().stemWords(words))
+    words = WORD.findall(text.lower().replace("ё", "е"))
+    return frozenset(_stem(w) for w in words if len(w) >= MIN_WORD and w not in STOP_WORDS)
 
 
 def covers(topic: frozenset[str], program: frozenset[str]) -> bool:
@@ -57,21 +62,22 @@ def last_training(staff: pd.DataFrame, completions: pd.DataFrame | None) -> pd.S
     done["year"] = dated.fillna(done["plan_year"]).astype("Float64")
     latest = done.groupby(["person_id", "org_code"])["year"].max()
     seen = pd.Series(
-        [latest.get((p, o), pd.NA) for p, o in zip(staff["person_id"], staff["org_code"], strict=True)],
-        index=staff.index,
-        dtype="Float64",
+        looked_up(latest, staff["person_id"], staff["org_code"]), index=staff.index, dtype="Float64"
     )
     return pd.concat([year, seen], axis=1).max(axis=1, skipna=True).astype("Float64")
 
 
-def staff_needs(reg: Registries, plan_year: int, interval: int, completions=None) -> pd.DataFrame:
-    """Every current staff row with whether ПК is overdue at the start of the plan year and whether they applied."""
+def staff_needs(
+    reg: Registries, plan_year: int, interval: int, completions=None, trained=None
+) -> pd.DataFrame:
+    """Every current staff row with whether ПК is overdue at the start of the plan year and whether they applied.
+    trained: last_training of the staff, when the caller already has it (it does not depend on the year)."""
     staff = reg.staff.copy()
-    trained = last_training(staff, completions)
+    trained = last_training(staff, completions) if trained is None else trained
     staff["overdue"] = (trained.isna() | (trained < plan_year - interval)).astype(bool)
     applied = reg.applications[reg.applications["plan_year"] == plan_year]
-    pairs = set(zip(applied["person_id"], applied["org_code"], strict=True))
-    staff["applied"] = [(p, o) in pairs for p, o in zip(staff["person_id"], staff["org_code"], strict=True)]
+    pairs = set(keys_of(applied, ["person_id", "org_code"]))
+    staff["applied"] = [key in pairs for key in keys_of(staff, ["person_id", "org_code"])]
     return staff
 
 
@@ -184,9 +190,11 @@ HEADERS = {
 }
 
 
-def needs_workbook(reg, config, plan_year, completions=None, groups=None) -> tuple[list[SheetSpec], dict]:
+def needs_workbook(
+    reg, config, plan_year, completions=None, groups=None, trained=None
+) -> tuple[list[SheetSpec], dict]:
     """The sheets of reports/needs-<year>.xlsx and the frames they show."""
-    needs = staff_needs(reg, plan_year, config.training_interval_years, completions)
+    needs = staff_needs(reg, plan_year, config.training_interval_years, completions, trained)
     frames = {
         "by_position": by_position(needs),
         "by_municipality": by_municipality(needs, reg, config, plan_year),
@@ -250,11 +258,12 @@ def run_needs(ctx, state: dict) -> dict:
     groups = getattr(schedule, "groups", None)
     public = state.setdefault("public", {})
     threshold = ctx.config.small_count_threshold
+    trained = last_training(reg.staff, completions)
     for year in ctx.config.plan_years:
         applications = reg.applications[reg.applications["plan_year"] == year]
         if reg.catalog[reg.catalog["plan_year"] == year].empty and applications.empty:
             continue
-        sheets, frames = needs_workbook(reg, ctx.config, year, completions, groups)
+        sheets, frames = needs_workbook(reg, ctx.config, year, completions, groups, trained)
         if allows("needs"):
             write_workbook(
                 ctx.reports / f"needs-{year}.xlsx", sheets, title=f"Анализ потребностей в ПК на {year} год"
