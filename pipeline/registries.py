@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -105,20 +106,28 @@ def normalised_name(value: object) -> str:
     return re.sub(r"\s*-\s*", "-", text)
 
 
+# A region's names and people repeat across sheets and stages: each distinct one is worked out once.
+_normalised_once = lru_cache(maxsize=1 << 17)(normalised_name)
+
+
 def person_id(surname: object, first_name: object, patronymic: object, birth_year: object) -> str:
     """A person's stable identity: the same across re-submissions and a move to another organisation."""
-    year = "" if pd.isna(birth_year) else str(int(birth_year))
-    key = "|".join([normalised_name(surname), normalised_name(first_name), normalised_name(patronymic), year])
+    missing = birth_year is None or birth_year is pd.NA or birth_year != birth_year  # pd.isna, for a scalar
+    year = "" if missing else str(int(birth_year))
+    names = [_normalised_once(surname), _normalised_once(first_name), _normalised_once(patronymic)]
+    key = "|".join([*names, year])
     return "P" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+_person_id_once = lru_cache(maxsize=1 << 18)(person_id)
 
 
 def person_ids(frame: pd.DataFrame) -> pd.Series:
     if frame.empty:
         return pd.Series([], index=frame.index, dtype="object")
+    columns = [frame[c].tolist() for c in (*NAME_PARTS, "birth_year")]
     return pd.Series(
-        [person_id(*values) for values in frame[[*NAME_PARTS, "birth_year"]].itertuples(index=False)],
-        index=frame.index,
-        dtype="object",
+        [_person_id_once(*values) for values in zip(*columns, strict=True)], index=frame.index, dtype="object"
     )
 
 
@@ -352,12 +361,14 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
     )
     records = intake.records["applications"]
     pid = person_ids(records)
-    current = set(zip(staff["person_id"], staff["org_code"], strict=True))
+    current = set(zip(staff["person_id"].tolist(), staff["org_code"].tolist(), strict=True))
     left_on = staff_archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
+    dates = records["application_date"]
+    # Dates matter only for the few people who left: look theirs up one by one, not every row's.
     on_staff = pd.Series(
         [
-            (p, o) in current or ((p, o) in left_on and left_on[(p, o)] >= when)
-            for p, o, when in zip(pid, records["org_code"], records["application_date"], strict=True)
+            (p, o) in current or ((p, o) in left_on and left_on[(p, o)] >= dates.iat[i])
+            for i, (p, o) in enumerate(zip(pid.tolist(), records["org_code"].tolist(), strict=True))
         ],
         index=records.index,
         dtype=bool,
@@ -373,9 +384,14 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
         params=lambda r: _suggest(r["program_code"], known),
     )
     records = intake.records["applications"]
-    offered = set(zip(catalog["plan_year"].astype(int), catalog["program_code"], strict=True))
+    offered = set(
+        zip(catalog["plan_year"].astype(int).tolist(), catalog["program_code"].tolist(), strict=True)
+    )
     in_catalog = pd.Series(
-        [(int(y), c) in offered for y, c in zip(records["plan_year"], records["program_code"], strict=True)],
+        [
+            (int(y), c) in offered
+            for y, c in zip(records["plan_year"].tolist(), records["program_code"].tolist(), strict=True)
+        ],
         index=records.index,
         dtype=bool,
     )
@@ -392,7 +408,9 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
     ordered = records.sort_values(["submitted", "file", "row"], kind="stable")
     ordered_ids = ids[ordered.index]
     again = ordered_ids.duplicated(keep="first")
-    first_from = dict(zip(ordered_ids[~again], ordered.loc[~again, "org_code"], strict=True))
+    first_from = dict(
+        zip(ordered_ids[~again].tolist(), ordered.loc[~again, "org_code"].tolist(), strict=True)
+    )
     repeated = again.reindex(records.index)
     intake.refuse(
         "applications",
@@ -454,8 +472,7 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
         return
     frame = staff.copy()
     for part in NAME_PARTS:
-        frame["_" + part] = frame[part].map(normalised_name)
-    frame["_order"] = list(zip(frame["submitted"], frame["file"], frame["row"], strict=True))
+        frame["_" + part] = [_normalised_once(v) for v in frame[part].tolist()]
     pairs = set()
     # Only names that occur more than once can pair up; grouping the rest would cost a frame per person.
     same_name = ["_surname", "_first_name", "_patronymic"]
@@ -476,7 +493,9 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
                 if a < b and one_letter_apart(group.at[a, "_surname"], group.at[b, "_surname"]):
                     pairs.add((a, b, "фамилии отличаются одной буквой"))
     for a, b, reason in sorted(pairs):
-        earlier, later = sorted((a, b), key=lambda i: frame.at[i, "_order"])
+        earlier, later = sorted(
+            (a, b), key=lambda i: tuple(frame.at[i, c] for c in ("submitted", "file", "row"))
+        )
         first = frame.loc[earlier]
         other = f"строка {int(first['row'])} файла «{first['file']}»"
         _warn_at(
