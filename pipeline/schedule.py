@@ -49,6 +49,23 @@ class Schedule:
     solver: pd.DataFrame  # from group formation
 
 
+def catalog_entries(catalog: pd.DataFrame) -> dict[tuple, dict]:
+    """Each (plan year, program code) of the catalog with its entry as a dict (the first, as .loc on the
+    de-duplicated frame gives): one lookup per group instead of a frame indexing."""
+    unique = catalog.drop_duplicates(["plan_year", "program_code"])
+    names = list(unique.columns)
+    rows = (
+        dict(zip(names, values, strict=True))
+        for values in zip(*(unique[c].tolist() for c in names), strict=True)
+    )
+    return {(row["plan_year"], row["program_code"]): row for row in rows}
+
+
+def keys_of(frame: pd.DataFrame, *columns: str) -> list[tuple]:
+    """The rows' values of the columns as tuples (Python scalars, for dict and set lookups)."""
+    return list(zip(*(frame[c].tolist() for c in columns), strict=True))
+
+
 # --- dates
 
 
@@ -102,24 +119,25 @@ def date_groups(
     provider, never over a closed period and never while one of the listeners is in another group. Listeners
     who cannot fit come back as clashes (plan_year, group_code, person_id): they leave that group."""
     busy = {person: list(spans) for person, spans in (busy or {}).items()}
-    people = {}
-    if not members.empty:
-        people = members.groupby(["plan_year", "group_code"])["person_id"].apply(list).to_dict()
-    entries = catalog.drop_duplicates(["plan_year", "program_code"]).set_index(["plan_year", "program_code"])
+    people: dict[tuple, list] = {}
+    for year, code, person in keys_of(members, "plan_year", "group_code", "person_id"):
+        people.setdefault((year, code), []).append(person)
+    entries = catalog_entries(catalog)
+    calendar = _Calendar(config)
     dated, spread = groups.copy(), {}
     starts, ends, clashes = [], [], []
-    for group in groups.itertuples(index=False):
-        entry = entries.loc[(group.plan_year, group.program_code)]
-        listeners = people.get((group.plan_year, group.group_code), [])
-        key = (group.provider_code, None if pd.isna(group.quarter) else int(group.quarter))
+    for year, code, program, provider, quarter in keys_of(
+        groups, "plan_year", "group_code", "program_code", "provider_code", "quarter"
+    ):
+        entry = entries[(year, program)]
+        listeners = people.get((year, code), [])
+        key = (provider, None if pd.isna(quarter) else int(quarter))
         turn = spread.get(key, 0)
         spread[key] = turn + 1
-        start, end, clashing = _first_free(
-            int(group.plan_year), group.quarter, turn, entry, listeners, busy, config
-        )
+        start, end, clashing = _first_free(int(year), quarter, turn, entry, listeners, busy, calendar)
         for person in listeners:
             if person in clashing:
-                clashes.append((group.plan_year, group.group_code, person))
+                clashes.append((year, code, person))
             else:
                 busy.setdefault(person, []).append((start, end))
         starts.append(pd.Timestamp(start))
@@ -129,19 +147,38 @@ def date_groups(
     return dated, pd.DataFrame(clashes, columns=["plan_year", "group_code", "person_id"])
 
 
-def _first_free(year, quarter, turn, entry, listeners, busy, config) -> tuple[date, date, set]:
+class _Calendar:
+    """quarter_starts and group_span of one config, each distinct question answered once."""
+
+    def __init__(self, config: RegionConfig):
+        self.config, self.starts, self.spans = config, {}, {}
+
+    def quarter_starts(self, year: int, quarter) -> list[date]:
+        key = (year, None if pd.isna(quarter) else int(quarter))
+        if key not in self.starts:
+            self.starts[key] = quarter_starts(year, quarter, self.config)
+        return self.starts[key]
+
+    def group_span(self, start: date, days, hours) -> date | None:
+        key = (start, None if days is None or pd.isna(days) else int(days), hours)
+        if key not in self.spans:
+            self.spans[key] = group_span(start, days, hours, self.config)
+        return self.spans[key]
+
+
+def _first_free(year, quarter, turn, entry, listeners, busy, calendar) -> tuple[date, date, set]:
     """The first span free for every listener; when there is none, the span that the fewest listeners are busy
     in, with those listeners (they leave the group: a teacher is never in two groups at once)."""
     days, hours = entry.get("days"), entry["hours"]
     # The preferred quarter first, then the rest of the year; within it, start at this provider's next
     # slot two weeks after the previous group so that one provider's groups do not all start together.
     best = None
-    for candidates in (quarter_starts(year, quarter, config), quarter_starts(year, pd.NA, config)):
+    for candidates in (calendar.quarter_starts(year, quarter), calendar.quarter_starts(year, pd.NA)):
         if not candidates:
             continue
         offset = (turn * 2) % len(candidates)
         for start in candidates[offset:] + candidates[:offset]:
-            end = group_span(start, days, hours, config)
+            end = calendar.group_span(start, days, hours)
             if end is None:
                 continue
             clashing = {p for p in listeners if any(overlaps((start, end), span) for span in busy.get(p, []))}
@@ -178,9 +215,9 @@ def overlapping_members(groups: pd.DataFrame, members: pd.DataFrame) -> pd.DataF
 def check_submitted(intake, registries, config: RegionConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Refuse the rows of providers' schedules that cannot stand (via intake.refuse, so each provider's
     feedback names the cell); return the accepted groups and listeners (with person_id)."""
-    catalog = registries.catalog.drop_duplicates(["plan_year", "program_code"])
-    entries = catalog.set_index(["plan_year", "program_code"])
-    home = dict(zip(registries.providers["provider_code"], registries.providers["municipality"], strict=True))
+    entries = catalog_entries(registries.catalog)
+    providers = registries.providers
+    home = dict(zip(providers["provider_code"].tolist(), providers["municipality"].tolist(), strict=True))
     names = {m.code: m.name for m in config.municipalities}
     groups = intake.records["schedule_groups"]
     if groups.empty:
@@ -188,9 +225,9 @@ def check_submitted(intake, registries, config: RegionConfig) -> tuple[pd.DataFr
         intake.refuse(
             "schedule_listeners", pd.Series(True, index=listeners.index), "unknown_group", "group_code"
         )
-        return groups.assign(provider_code=pd.Series(dtype="object")), _listeners_of(intake, registries)
-    keys = list(zip(groups["plan_year"], groups["program_code"], strict=True))
-    known = pd.Series([k in entries.index for k in keys], index=groups.index)
+        return groups.assign(provider_code=pd.Series(dtype="object")), _listeners_of(intake)
+    keys = keys_of(groups, "plan_year", "program_code")
+    known = pd.Series([k in entries for k in keys], index=groups.index, dtype=bool)
     intake.refuse(
         "schedule_groups",
         ~known,
@@ -200,13 +237,12 @@ def check_submitted(intake, registries, config: RegionConfig) -> tuple[pd.DataFr
     )
     groups = intake.records["schedule_groups"]
     sites = {
-        k: program_sites(entries.loc[k], config, home.get(entries.loc[k]["provider_code"])) for k in set(keys)
+        k: program_sites(entries[k], config, home.get(entries[k]["provider_code"]))
+        for k in set(keys)
+        if k in entries
     }
     allowed = pd.Series(
-        [
-            p in sites[(y, c)]
-            for y, c, p in zip(groups["plan_year"], groups["program_code"], groups["place"], strict=True)
-        ],
+        [p in sites[(y, c)] for y, c, p in keys_of(groups, "plan_year", "program_code", "place")],
         index=groups.index,
         dtype=bool,
     )
@@ -218,11 +254,7 @@ def check_submitted(intake, registries, config: RegionConfig) -> tuple[pd.DataFr
     intake.refuse("schedule_groups", ~allowed, "group_place_not_allowed", "place", params=allowed_text)
     groups = intake.records["schedule_groups"]
     most = pd.Series(
-        [
-            entries.loc[(y, c)]["group_max"]
-            for y, c in zip(groups["plan_year"], groups["program_code"], strict=True)
-        ],
-        index=groups.index,
+        [entries[k]["group_max"] for k in keys_of(groups, "plan_year", "program_code")], index=groups.index
     )
     intake.refuse(
         "schedule_groups",
@@ -230,20 +262,19 @@ def check_submitted(intake, registries, config: RegionConfig) -> tuple[pd.DataFr
         "group_size_out_of_bounds",
         "capacity",
         params=lambda r: {
-            "expected": f"не больше {entries.loc[(r['plan_year'], r['program_code'])]['group_max']}"
+            "expected": f"не больше {entries[(r['plan_year'], r['program_code'])]['group_max']}"
         },
     )
     listeners = _check_listeners(intake, registries)
     _check_sizes(intake, entries, listeners)
     groups = intake.records["schedule_groups"].copy()
     groups["provider_code"] = [
-        entries.loc[(y, c)]["provider_code"]
-        for y, c in zip(groups["plan_year"], groups["program_code"], strict=True)
+        entries[k]["provider_code"] for k in keys_of(groups, "plan_year", "program_code")
     ]
-    return groups, _listeners_of(intake, registries)
+    return groups, _listeners_of(intake)
 
 
-def _listeners_of(intake, registries) -> pd.DataFrame:
+def _listeners_of(intake) -> pd.DataFrame:
     listeners = intake.records["schedule_listeners"].copy()
     listeners["person_id"] = person_ids(listeners)
     return listeners
@@ -251,45 +282,39 @@ def _listeners_of(intake, registries) -> pd.DataFrame:
 
 def _check_listeners(intake, registries) -> pd.DataFrame:
     groups = intake.records["schedule_groups"]
-    listeners = _listeners_of(intake, registries)
+    listeners = _listeners_of(intake)
     if listeners.empty:
         return listeners
-    own = set(zip(groups["sender"], groups["plan_year"], groups["group_code"], strict=True))
+    own = set(keys_of(groups, "sender", "plan_year", "group_code"))
     mine = pd.Series(
-        [
-            k in own
-            for k in zip(listeners["sender"], listeners["plan_year"], listeners["group_code"], strict=True)
-        ],
+        [k in own for k in keys_of(listeners, "sender", "plan_year", "group_code")],
         index=listeners.index,
+        dtype=bool,
     )
-    intake.refuse("schedule_listeners", ~mine, "unknown_group", "group_code")
-    listeners = _listeners_of(intake, registries)
-    staff = set(zip(registries.staff["person_id"], registries.staff["org_code"], strict=True))
+    listeners = _refused(intake, listeners, ~mine, "unknown_group", "group_code")
+    staff = set(keys_of(registries.staff, "person_id", "org_code"))
     exists = pd.Series(
-        [k in staff for k in zip(listeners["person_id"], listeners["org_code"], strict=True)],
-        index=listeners.index,
+        [k in staff for k in keys_of(listeners, "person_id", "org_code")], index=listeners.index, dtype=bool
     )
-    intake.refuse("schedule_listeners", ~exists, "unknown_staff", "surname", params=_person_value)
-    listeners = _listeners_of(intake, registries)
+    listeners = _refused(intake, listeners, ~exists, "unknown_staff", "surname", params=_person_value)
     program_of = dict(
-        zip(zip(groups["plan_year"], groups["group_code"], strict=True), groups["program_code"], strict=True)
+        zip(keys_of(groups, "plan_year", "group_code"), groups["program_code"].tolist(), strict=True)
     )
-    apps = registries.applications
-    applied = set(zip(apps["plan_year"], apps["person_id"], apps["program_code"], strict=True))
-    listeners["program_code"] = [
-        program_of.get(k) for k in zip(listeners["plan_year"], listeners["group_code"], strict=True)
-    ]
+    applied = set(keys_of(registries.applications, "plan_year", "person_id", "program_code"))
+    programs = [program_of.get(k) for k in keys_of(listeners, "plan_year", "group_code")]
     did = pd.Series(
         [
-            k in applied
-            for k in zip(
-                listeners["plan_year"], listeners["person_id"], listeners["program_code"], strict=True
+            (year, person, program) in applied
+            for (year, person), program in zip(
+                keys_of(listeners, "plan_year", "person_id"), programs, strict=True
             )
         ],
         index=listeners.index,
+        dtype=bool,
     )
-    intake.refuse(
-        "schedule_listeners",
+    listeners = _refused(
+        intake,
+        listeners,
         ~did,
         "listener_not_applied",
         "surname",
@@ -298,11 +323,12 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
             "expected": program_of.get((r["plan_year"], r["group_code"]), ""),
         },
     )
-    listeners = _listeners_of(intake, registries)
     spans = groups.set_index(["plan_year", "group_code"])[["start_date", "end_date"]]
-    keys = list(zip(listeners["plan_year"], listeners["group_code"], strict=True))
+    keys = keys_of(listeners, "plan_year", "group_code")
     if spans.index.is_unique:  # a dict lookup per listener instead of .loc: the same values, far faster
-        starts, ends = spans["start_date"].to_dict(), spans["end_date"].to_dict()
+        group_keys = keys_of(groups, "plan_year", "group_code")
+        starts = dict(zip(group_keys, groups["start_date"].tolist(), strict=True))
+        ends = dict(zip(group_keys, groups["end_date"].tolist(), strict=True))
         start, end = [starts[k] for k in keys], [ends[k] for k in keys]
     else:
         start = [spans.loc[k, "start_date"] for k in keys]
@@ -312,50 +338,59 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
         end=end,
     ).sort_values(["start", "group_code", "file", "row"], kind="stable")
     seen: dict[tuple, list] = {}
-    clash, other = pd.Series(False, index=listeners.index), {}
-    for index, record in ordered.iterrows():
-        key = (record["plan_year"], record["person_id"])
-        span = (record["start"], record["end"])
+    other = {}
+    rows = zip(
+        ordered.index.tolist(),
+        *(ordered[c].tolist() for c in ("plan_year", "person_id", "start", "end", "group_code")),
+        strict=True,
+    )
+    for index, year, person, first, last, code in rows:
+        key = (year, person)
+        span = (first, last)
         hit = next((g for g, s in seen.get(key, []) if overlaps(span, s)), None)
         if hit is not None:
-            clash[index] = True
             other[index] = hit
         else:
-            seen.setdefault(key, []).append((record["group_code"], span))
-    intake.refuse(
-        "schedule_listeners",
+            seen.setdefault(key, []).append((code, span))
+    clash = pd.Series(listeners.index.isin(list(other)), index=listeners.index, dtype=bool)
+    return _refused(
+        intake,
+        listeners,
         clash,
         "listener_overlap",
         "group_code",
         params=lambda r: {"expected": other[r.name]},
     )
-    return _listeners_of(intake, registries)
 
 
-def _check_sizes(intake, entries: pd.DataFrame, listeners: pd.DataFrame) -> None:
+def _refused(intake, listeners: pd.DataFrame, mask: pd.Series, code: str, column: str, params=None):
+    """Refuse the masked listeners; the listeners left, with person_id (worked out again only when some left:
+    the records' index changes then)."""
+    if not mask.any():
+        return listeners
+    intake.refuse("schedule_listeners", mask, code, column, params=params)
+    return _listeners_of(intake)
+
+
+def _check_sizes(intake, entries: dict[tuple, dict], listeners: pd.DataFrame) -> None:
     groups = intake.records["schedule_groups"]
-    with_listeners = (
-        set(zip(listeners["sender"], listeners["plan_year"], strict=True)) if not listeners.empty else set()
-    )
+    with_listeners = set(keys_of(listeners, "sender", "plan_year")) if not listeners.empty else set()
     counts = listeners.groupby(["plan_year", "group_code"]).size().to_dict() if not listeners.empty else {}
 
     def count(record) -> int:
         return counts.get((record["plan_year"], record["group_code"]), 0)
 
-    def sent_listeners(record) -> bool:
-        # A provider that sent groups without listeners: only the capacity is checked.
-        return (record["sender"], record["plan_year"]) in with_listeners
-
-    def out_of_bounds(record) -> bool:
-        entry = entries.loc[(record["plan_year"], record["program_code"])]
-        return sent_listeners(record) and count(record) > min(entry["group_max"], record["capacity"])
-
-    def below_minimum(record) -> bool:
-        entry = entries.loc[(record["plan_year"], record["program_code"])]
-        return sent_listeners(record) and count(record) < entry["group_min"]
-
+    # A provider that sent groups without listeners: only the capacity is checked.
+    facts = [
+        ((sender, year) in with_listeners, counts.get((year, code), 0), entries[(year, program)], capacity)
+        for sender, year, code, program, capacity in keys_of(
+            groups, "sender", "plan_year", "group_code", "program_code", "capacity"
+        )
+    ]
     # An under-filled group still runs (the provider decided so); it is flagged, not refused.
-    small = groups.apply(below_minimum, axis=1).astype(bool) if not groups.empty else pd.Series(dtype=bool)
+    small = pd.Series(
+        [sent and n < entry["group_min"] for sent, n, entry, _ in facts], index=groups.index, dtype=bool
+    )
     intake.warn(
         "schedule_groups",
         small,
@@ -363,11 +398,15 @@ def _check_sizes(intake, entries: pd.DataFrame, listeners: pd.DataFrame) -> None
         "group_code",
         params=lambda r: {
             "value": f"{r['group_code']}: {count(r)} слушателей",
-            "expected": str(entries.loc[(r["plan_year"], r["program_code"])]["group_min"]),
+            "expected": str(entries[(r["plan_year"], r["program_code"])]["group_min"]),
         },
     )
-    bad = groups.apply(out_of_bounds, axis=1).astype(bool) if not groups.empty else pd.Series(dtype=bool)
-    refused = set(zip(groups[bad]["plan_year"], groups[bad]["group_code"], strict=True))
+    bad = pd.Series(
+        [sent and n > min(entry["group_max"], most) for sent, n, entry, most in facts],
+        index=groups.index,
+        dtype=bool,
+    )
+    refused = set(keys_of(groups[bad], "plan_year", "group_code"))
     intake.refuse(
         "schedule_groups",
         bad,
@@ -376,15 +415,13 @@ def _check_sizes(intake, entries: pd.DataFrame, listeners: pd.DataFrame) -> None
         params=lambda r: {
             "value": f"{r['group_code']}: {count(r)} слушателей",
             "expected": "не больше {}".format(
-                min(entries.loc[(r["plan_year"], r["program_code"])]["group_max"], r["capacity"])
+                min(entries[(r["plan_year"], r["program_code"])]["group_max"], r["capacity"])
             ),
         },
     )
     rest = intake.records["schedule_listeners"]
     gone = pd.Series(
-        [k in refused for k in zip(rest["plan_year"], rest["group_code"], strict=True)],
-        index=rest.index,
-        dtype=bool,
+        [k in refused for k in keys_of(rest, "plan_year", "group_code")], index=rest.index, dtype=bool
     )
     intake.refuse("schedule_listeners", gone, "listener_group_refused", "group_code")
 
@@ -409,41 +446,46 @@ def consolidate_schedule(
 ) -> Schedule:
     """Providers' accepted schedules in place of the proposal for their programs; the proposal, dated around
     them, for everyone else; status and amendments from the Department's orders."""
-    staff = registries.staff.drop_duplicates(["person_id", "org_code"]).set_index(["person_id", "org_code"])
-    own = set(zip(submitted["plan_year"], submitted["provider_code"], strict=True))
+    staff = registries.staff.drop_duplicates(["person_id", "org_code"])
+    municipality_of = dict(
+        zip(keys_of(staff, "person_id", "org_code"), staff["municipality"].tolist(), strict=True)
+    )
+    own = set(keys_of(submitted, "plan_year", "provider_code"))
     theirs = pd.Series(
-        [k in own for k in zip(plan.groups["plan_year"], plan.groups["provider_code"], strict=True)],
+        [k in own for k in keys_of(plan.groups, "plan_year", "provider_code")],
         index=plan.groups.index,
         dtype=bool,
     )
     kept = plan.groups[~theirs]
-    kept_keys = set(zip(kept["plan_year"], kept["group_code"], strict=True))
-    in_kept = [
-        k in kept_keys for k in zip(plan.members["plan_year"], plan.members["group_code"], strict=True)
-    ]
+    kept_keys = set(keys_of(kept, "plan_year", "group_code"))
+    in_kept = [k in kept_keys for k in keys_of(plan.members, "plan_year", "group_code")]
     kept_members = plan.members[pd.Series(in_kept, index=plan.members.index, dtype=bool)]
-    sent_members = _submitted_members(submitted, listeners, staff, config)
+    sent_members = _submitted_members(submitted, listeners, municipality_of, config)
     busy: dict[str, list] = {}
-    spans = submitted.set_index(["plan_year", "group_code"])
-    for member in sent_members.itertuples(index=False):
-        row = spans.loc[(member.plan_year, member.group_code)]
-        busy.setdefault(member.person_id, []).append((row["start_date"].date(), row["end_date"].date()))
+    span_of = dict(
+        zip(
+            keys_of(submitted, "plan_year", "group_code"),
+            zip(submitted["start_date"].tolist(), submitted["end_date"].tolist(), strict=True),
+            strict=True,
+        )
+    )
+    for year, code, person in keys_of(sent_members, "plan_year", "group_code", "person_id"):
+        first, last = span_of[(year, code)]
+        busy.setdefault(person, []).append((first.date(), last.date()))
     dated, clashes = date_groups(kept, kept_members, registries.catalog, config, busy)
     kept_members, clashed = _without_clashes(kept_members, clashes)
     dated, kept_members, dissolved = _without_small_groups(dated, kept_members, registries.catalog)
     moved_out = pd.concat(
         [clashed.assign(reason=REASON_CLASH), dissolved.assign(reason=REASON_DISSOLVED)], ignore_index=True
     )
-    sizes = kept_members.groupby(["plan_year", "group_code"]).size()
+    sizes = _sizes(kept_members)
     dated = dated.assign(
         source=PROPOSED,
-        listeners=[int(sizes.get(k, 0)) for k in zip(dated["plan_year"], dated["group_code"], strict=True)],
+        listeners=[int(sizes.get(k, 0)) for k in keys_of(dated, "plan_year", "group_code")],
     )
+    sent_sizes = _sizes(sent_members)
     sent = submitted.assign(
-        listeners=[
-            int(((sent_members["plan_year"] == y) & (sent_members["group_code"] == g)).sum())
-            for y, g in zip(submitted["plan_year"], submitted["group_code"], strict=True)
-        ],
+        listeners=[int(sent_sizes.get(k, 0)) for k in keys_of(submitted, "plan_year", "group_code")],
         source=SUBMITTED,
     )
     groups = pd.concat(
@@ -463,46 +505,40 @@ def consolidate_schedule(
     return Schedule(groups.reset_index(drop=True), members, unplaced, status, amendments, plan.solver)
 
 
-def _submitted_members(submitted, listeners, staff, config) -> pd.DataFrame:
+def _sizes(members: pd.DataFrame) -> dict[tuple, int]:
+    """Listeners per (plan year, group code)."""
+    sizes: dict[tuple, int] = {}
+    for key in keys_of(members, "plan_year", "group_code"):
+        sizes[key] = sizes.get(key, 0) + 1
+    return sizes
+
+
+def _submitted_members(submitted, listeners, municipality_of: dict, config) -> pd.DataFrame:
     columns = MEMBER_COLUMNS
     if listeners.empty or submitted.empty:
         return pd.DataFrame(columns=columns)
-    place = dict(
-        zip(
-            zip(submitted["plan_year"], submitted["group_code"], strict=True), submitted["place"], strict=True
-        )
-    )
-    program = dict(
-        zip(
-            zip(submitted["plan_year"], submitted["group_code"], strict=True),
-            submitted["program_code"],
-            strict=True,
-        )
-    )
-    rows = []
-    municipality_of = staff["municipality"]
-    if municipality_of.index.is_unique:  # a dict answers a key per listener far faster than Series.get
-        municipality_of = municipality_of.to_dict()
-    for record in listeners.itertuples(index=False):
-        key = (record.plan_year, record.group_code)
+    groups = keys_of(submitted, "plan_year", "group_code")
+    place = dict(zip(groups, submitted["place"].tolist(), strict=True))
+    program = dict(zip(groups, submitted["program_code"].tolist(), strict=True))
+    rows, known, distances = [], config.municipality_by_code, {}
+    for year, code, person, org in keys_of(listeners, "plan_year", "group_code", "person_id", "org_code"):
+        key = (year, code)
         if key not in place:
             continue
-        municipality = municipality_of.get((record.person_id, record.org_code))
+        municipality = municipality_of.get((person, org))
         site = place[key]
         km = 0.0
-        if (
-            site != REMOTE_PLACE
-            and municipality in config.municipality_by_code
-            and site in config.municipality_by_code
-        ):
-            km = config.distance_km(municipality, site)
+        if site != REMOTE_PLACE and municipality in known and site in known:
+            if (municipality, site) not in distances:
+                distances[(municipality, site)] = config.distance_km(municipality, site)
+            km = distances[(municipality, site)]
         rows.append(
             {
-                "plan_year": record.plan_year,
-                "group_code": record.group_code,
-                "application_id": f"{record.plan_year}-{record.person_id}-{program[key]}",
-                "person_id": record.person_id,
-                "org_code": record.org_code,
+                "plan_year": year,
+                "group_code": code,
+                "application_id": f"{year}-{person}-{program[key]}",
+                "person_id": person,
+                "org_code": org,
                 "municipality": municipality,
                 "travel_km": round(km, 1),
             }
@@ -516,12 +552,9 @@ def _without_clashes(members: pd.DataFrame, clashes: pd.DataFrame) -> tuple[pd.D
     """Members minus the listeners whose other groups leave no free dates for this one."""
     if clashes.empty:
         return members, members.iloc[0:0]
-    keys = set(zip(clashes["plan_year"], clashes["group_code"], clashes["person_id"], strict=True))
+    keys = set(keys_of(clashes, "plan_year", "group_code", "person_id"))
     gone = pd.Series(
-        [
-            k in keys
-            for k in zip(members["plan_year"], members["group_code"], members["person_id"], strict=True)
-        ],
+        [k in keys for k in keys_of(members, "plan_year", "group_code", "person_id")],
         index=members.index,
         dtype=bool,
     )
@@ -533,24 +566,22 @@ def _without_small_groups(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Proposed groups that fell below their program's minimum once clashing listeners left are not opened;
     their members come back for the unplaced list."""
-    minimum = catalog.drop_duplicates(["plan_year", "program_code"]).set_index(["plan_year", "program_code"])[
-        "group_min"
-    ]
-    sizes = members.groupby(["plan_year", "group_code"]).size()
+    entries = catalog_entries(catalog)
+    sizes = _sizes(members)
     small = {
         (y, g)
-        for y, g, p in zip(groups["plan_year"], groups["group_code"], groups["program_code"], strict=True)
-        if sizes.get((y, g), 0) < minimum.get((y, p), 0)
+        for y, g, p in keys_of(groups, "plan_year", "group_code", "program_code")
+        if sizes.get((y, g), 0) < entries.get((y, p), {}).get("group_min", 0)
     }
     if not small:
         return groups, members, members.iloc[0:0]
     in_small = pd.Series(
-        [k in small for k in zip(members["plan_year"], members["group_code"], strict=True)],
+        [k in small for k in keys_of(members, "plan_year", "group_code")],
         index=members.index,
         dtype=bool,
     )
     kept = pd.Series(
-        [k not in small for k in zip(groups["plan_year"], groups["group_code"], strict=True)],
+        [k not in small for k in keys_of(groups, "plan_year", "group_code")],
         index=groups.index,
         dtype=bool,
     )
@@ -562,7 +593,7 @@ def _unplaced(
 ) -> pd.DataFrame:
     columns = ["plan_year", "application_id", "person_id", "org_code", "program_code", "reason"]
     of_submitters = pd.Series(
-        [k in own for k in zip(applications["plan_year"], applications["provider_code"], strict=True)],
+        [k in own for k in keys_of(applications, "plan_year", "provider_code")],
         index=applications.index,
         dtype=bool,
     )

@@ -1,15 +1,32 @@
 """The plan-schedule's stages and workbooks: proposals for providers, the consolidated plan-schedule the
 Department signs, and each municipality's and organisation's listeners (restricted)."""
 
+from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
-from pipeline.schedule import Schedule, check_submitted, consolidate_schedule, overlapping_members
-from pipeline.templates import LiveLists, write_filled_template
-from pipeline.workbooks import SheetSpec, display, frame_to_sheet, write_workbook
+from pipeline import templates
+from pipeline.memo import Memo, fingerprint
+from pipeline.schedule import (
+    Schedule,
+    catalog_entries,
+    check_submitted,
+    consolidate_schedule,
+    keys_of,
+    overlapping_members,
+)
+from pipeline.templates import LiveLists
+from pipeline.workbook_cache import slice_fingerprints
+from pipeline.workbooks import SheetSpec, display, frame_to_sheet, write_workbook, write_workbook_from
 from schemas.kinds import KINDS_BY_SLUG
 from schemas.lists import REMOTE_PLACE
+
+# The code that shapes the per-organisation lists and the providers' proposals from their rows.
+SOURCES = ("pipeline/schedule_reports.py",)
+# The code the consolidated plan-schedule depends on (the config's calendar and distances among it).
+CONSOLIDATION_SOURCES = ("pipeline/schedule.py", "pipeline/groups.py", "pipeline/config.py", "schemas")
 
 TABLE_HEADER = [
     "№ п/п",
@@ -24,6 +41,19 @@ TABLE_HEADER = [
     "Число мест",
     "Число слушателей",
     "Источник",
+]
+PERSON_COLUMNS = [
+    "org_code",
+    "org_name",
+    "surname",
+    "first_name",
+    "patronymic",
+    "group_code",
+    "program_code",
+    "provider_code",
+    "place",
+    "start_date",
+    "end_date",
 ]
 PERSON_HEADER = [
     "Код ОО",
@@ -44,14 +74,13 @@ def run_schedule(ctx, state: dict) -> dict:
     intake, registries, config = state["intake"], state["registries"], ctx.config
     submitted, listeners = check_submitted(intake, registries, config)
     _warn_licences(intake, submitted, registries.provider_licences)
-    approvals = intake.records["schedule_approvals"]
-    schedule = consolidate_schedule(
+    schedule = _consolidated(
         state["groups"],
         submitted,
         listeners,
         registries,
-        approvals,
-        intake.archive["schedule_groups"],
+        intake.records["schedule_approvals"],
+        intake,
         config,
     )
     names = {m.code: m.name for m in config.municipalities}
@@ -64,6 +93,22 @@ def run_schedule(ctx, state: dict) -> dict:
     for year, frames in public_frames(schedule, registries, names).items():
         public.setdefault(year, {}).update(frames)
     return {"schedule": schedule, "public": public}
+
+
+def _consolidated(plan, submitted, listeners, registries, approvals, intake, config) -> Schedule:
+    """consolidate_schedule, recalled from the memo store when none of its inputs changed."""
+    archived = intake.archive["schedule_groups"]
+    # Only these registries' columns reach the consolidation (staff: a member's municipality).
+    used = SimpleNamespace(
+        staff=registries.staff[["person_id", "org_code", "municipality"]],
+        catalog=registries.catalog,
+        applications=registries.applications,
+    )
+    parts = [plan.groups, plan.members, plan.unplaced, plan.solver, submitted, listeners]
+    key = fingerprint(*parts, used.staff, used.catalog, used.applications, approvals, archived, config)
+    return Memo("schedule", CONSOLIDATION_SOURCES).get(
+        key, lambda: consolidate_schedule(plan, submitted, listeners, used, approvals, archived, config)
+    )
 
 
 def _warn_licences(intake, submitted: pd.DataFrame, licences: pd.DataFrame) -> None:
@@ -92,9 +137,7 @@ def public_frames(
     schedule: Schedule, registries, names: dict[str, str]
 ) -> dict[int, dict[str, pd.DataFrame]]:
     """Per plan year: the groups (counts, no names), the status line, nothing that identifies a person."""
-    titles = registries.catalog.drop_duplicates(["plan_year", "program_code"]).set_index(
-        ["plan_year", "program_code"]
-    )
+    entries = catalog_entries(registries.catalog)
     provider_names = dict(
         zip(registries.providers["provider_code"], registries.providers["name"], strict=True)
     )
@@ -106,10 +149,12 @@ def public_frames(
             {
                 "group_code": groups["group_code"],
                 "program_code": groups["program_code"],
-                "title": [titles["title"].get((year, c), "") for c in groups["program_code"]],
+                "title": [
+                    entries.get((year, c), {}).get("title", "") for c in groups["program_code"].tolist()
+                ],
                 "provider_code": groups["provider_code"],
                 "provider_name": groups["provider_code"].map(provider_names),
-                "place": [place_name(p, names) for p in groups["place"]],
+                "place": [place_name(p, names) for p in groups["place"].tolist()],
                 "place_code": groups["place"],
                 "start_date": groups["start_date"],
                 "end_date": groups["end_date"],
@@ -138,31 +183,34 @@ def public_frames(
 
 def write_plan_schedule(path: Path, schedule: Schedule, registries, config, year: int) -> Path:
     names = {m.code: m.name for m in config.municipalities}
-    catalog = registries.catalog.drop_duplicates(["plan_year", "program_code"]).set_index(
-        ["plan_year", "program_code"]
-    )
+    entries = catalog_entries(registries.catalog)
     provider_names = dict(
-        zip(registries.providers["provider_code"], registries.providers["name"], strict=True)
+        zip(
+            registries.providers["provider_code"].tolist(), registries.providers["name"].tolist(), strict=True
+        )
     )
     groups = schedule.groups[schedule.groups["plan_year"] == year]
     status = schedule.status[schedule.status["plan_year"] == year].iloc[0]
     rows = []
-    for n, group in enumerate(groups.itertuples(index=False), start=1):
-        entry = catalog.loc[(year, group.program_code)] if (year, group.program_code) in catalog.index else {}
+    columns = ["provider_code", "program_code", "group_code", "place", "start_date", "end_date"]
+    for n, (provider, program, code, place, start, end, capacity, listeners, source) in enumerate(
+        keys_of(groups, *columns, "capacity", "listeners", "source"), start=1
+    ):
+        entry = entries.get((year, program), {})
         rows.append(
             [
                 n,
-                provider_names.get(group.provider_code, group.provider_code),
-                group.program_code,
+                provider_names.get(provider, provider),
+                program,
                 entry.get("title", ""),
                 entry.get("hours", ""),
-                group.group_code,
-                place_name(group.place, names),
-                group.start_date,
-                group.end_date,
-                group.capacity,
-                group.listeners,
-                group.source,
+                code,
+                place_name(place, names),
+                start,
+                end,
+                capacity,
+                listeners,
+                source,
             ]
         )
     rows.append([""] * len(TABLE_HEADER))
@@ -294,34 +342,23 @@ def _people(schedule: Schedule, registries, names: dict[str, str]) -> pd.DataFra
     )
     people["org_name"] = people["org_code"].map(orgs["name"]) if "name" in orgs else ""
     people["login"] = people["org_code"].map(orgs["login"]) if "login" in orgs else pd.NA
-    people["place"] = [place_name(p, names) for p in people["place"]]
+    people["place"] = [place_name(p, names) for p in people["place"].tolist()]
     return people.sort_values(["org_code", "surname", "first_name", "group_code"], kind="stable")
 
 
-def _person_rows(people: pd.DataFrame) -> list[list]:
-    columns = [
-        "org_code",
-        "org_name",
-        "surname",
-        "first_name",
-        "patronymic",
-        "group_code",
-        "program_code",
-        "provider_code",
-        "place",
-        "start_date",
-        "end_date",
-    ]
-    return [list(row) for row in people[columns].itertuples(index=False, name=None)]
-
-
 def _write_people(reports: Path, people: pd.DataFrame, registries, names: dict[str, str], year: int) -> None:
-    def sheet(part: pd.DataFrame, title: str) -> list[SheetSpec]:
+    """Each municipality's and organisation's listeners; a list whose rows did not change is copied from the
+    workbook cache without being built."""
+    shown = people[PERSON_COLUMNS]
+    values = [shown[c].tolist() for c in PERSON_COLUMNS]
+    logins = people["login"].tolist()
+
+    def sheet(positions, title: str) -> list[SheetSpec]:
         return [
             SheetSpec(
                 name="Слушатели",
                 header=PERSON_HEADER,
-                rows=_person_rows(part),
+                rows=[[column[i] for column in values] for i in positions],
                 title=title,
                 intro=["Персональные данные (152-ФЗ): только для служебного пользования.", ""],
                 text_columns={0, 1, 2, 3, 4, 5, 6, 7, 8},
@@ -329,21 +366,24 @@ def _write_people(reports: Path, people: pd.DataFrame, registries, names: dict[s
             )
         ]
 
-    for code, part in people.groupby("municipality", sort=True):
-        name = names.get(code, code)
-        write_workbook(
-            reports / "municipalities" / f"{code} {name}" / f"план-график-{year}.xlsx",
-            sheet(part, f"Педагоги муниципального образования {name} в плане-графике на {year} год"),
-            title=f"План-график {year}: {name}",
-        )
-    for org_code, part in people.groupby("org_code", sort=True):
-        login = part["login"].iloc[0]
-        folder = login if isinstance(login, str) else org_code
-        write_workbook(
-            reports / "organisations" / folder / f"план-график-{year}.xlsx",
-            sheet(part, f"Работники организации {org_code} в плане-графике на {year} год"),
-            title=f"План-график {year}: {org_code}",
-        )
+    def write(path: Path, rows_key: str, positions, title: str, workbook_title: str) -> None:
+        build = partial(sheet, positions, title)
+        write_workbook_from(path, [rows_key, title], build, title=workbook_title, sources=SOURCES)
+
+    for column in ("municipality", "org_code"):
+        keys = slice_fingerprints(shown, people[column])
+        for code, positions in sorted(shown.groupby(people[column], sort=True).indices.items()):
+            if column == "municipality":
+                name = names.get(code, code)
+                path = reports / "municipalities" / f"{code} {name}" / f"план-график-{year}.xlsx"
+                title = f"Педагоги муниципального образования {name} в плане-графике на {year} год"
+                write(path, keys[code], positions, title, f"План-график {year}: {name}")
+            else:
+                login = logins[positions[0]]
+                folder = login if isinstance(login, str) else code
+                path = reports / "organisations" / folder / f"план-график-{year}.xlsx"
+                title = f"Работники организации {code} в плане-графике на {year} год"
+                write(path, keys[code], positions, title, f"План-график {year}: {code}")
 
 
 # --- the providers' pre-filled templates
@@ -351,50 +391,74 @@ def _write_people(reports: Path, people: pd.DataFrame, registries, names: dict[s
 
 def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, registries, config) -> list[Path]:
     """Each provider's groups in force (its own schedule if it sent one, else the proposal) in the schedule
-    template, ready to edit, rename «<date> план-график <year>.xlsx» and send back."""
+    template, ready to edit, rename «<date> план-график <year>.xlsx» and send back. A provider whose groups,
+    listeners and lists did not change gets its file from the workbook cache without a template being built."""
     names = {m.code: m.name for m in config.municipalities}
+    kind = KINDS_BY_SLUG["schedule"]
     people = registries.staff.drop_duplicates(["person_id", "org_code"])[
         ["person_id", "org_code", "surname", "first_name", "patronymic", "birth_year"]
     ]
     members = schedule.members.merge(people, on=["person_id", "org_code"], how="inner")
-    members_of = {key: part for key, part in members.groupby(["plan_year", "group_code"], sort=False)}
-    logins = dict(zip(registries.providers["provider_code"], registries.providers["login"], strict=True))
+    members = members[PROPOSAL_LISTENER_COLUMNS].reset_index(drop=True)
+    members_of: dict[tuple, list[int]] = {}
+    for position, key in enumerate(keys_of(members, "plan_year", "group_code")):
+        members_of.setdefault(key, []).append(position)
+    providers = registries.providers
+    logins = dict(zip(providers["provider_code"].tolist(), providers["login"].tolist(), strict=True))
     catalog = {
-        int(y): sorted(zip(part["program_code"], part["title"], strict=True))
+        int(y): sorted(zip(part["program_code"].tolist(), part["title"].tolist(), strict=True))
         for y, part in registries.catalog.groupby("plan_year")
     }
     live = LiveLists(municipalities=list(names.values()), catalog=catalog, providers=sorted(logins))
-    listener_columns = ["group_code", "org_code", "surname", "first_name", "patronymic", "birth_year"]
+    groups = schedule.groups.reset_index(drop=True)
+    group_values = [groups[c].tolist() for c in PROPOSAL_GROUP_COLUMNS]
+    group_values[2] = [place_name(p, names) for p in group_values[2]]
+    listener_values = [members[c].tolist() for c in PROPOSAL_LISTENER_COLUMNS[1:]]
+    group_hashes = pd.util.hash_pandas_object(groups[PROPOSAL_GROUP_COLUMNS], index=False).to_numpy()
+    listener_hashes = pd.util.hash_pandas_object(members, index=False).to_numpy()
+    shared = fingerprint(
+        config, live, kind.slug, [str(t) for t in groups.dtypes], [str(t) for t in members.dtypes]
+    )
+    codes = groups["group_code"].tolist()
+
+    def build(positions, listed) -> list[SheetSpec]:
+        """The kind's template with the rows under the headers, as templates.write_filled_template fills it."""
+        rows = {
+            "Группы": [[column[p] for column in group_values] for p in positions],
+            "Слушатели": [[column[i] for column in listener_values] for i in listed],
+        }
+        sheets = templates._template_sheets(kind, config, live)
+        for spec in sheets:
+            if spec.name in rows:
+                spec.rows = rows[spec.name]
+        return sheets
+
     written = []
-    for (year, provider), groups in schedule.groups.groupby(["plan_year", "provider_code"], sort=True):
+    for (year, provider), positions in sorted(groups.groupby(["plan_year", "provider_code"]).indices.items()):
         login = logins.get(provider)
         if not isinstance(login, str):
             continue
-        group_rows = [
-            [
-                g.group_code,
-                g.program_code,
-                place_name(g.place, names),
-                g.start_date,
-                g.end_date,
-                g.capacity,
-                g.form,
-            ]
-            for g in groups.itertuples(index=False)
-        ]
-        listener_rows = [
-            row
-            for code in groups["group_code"]
-            if (year, code) in members_of
-            for row in members_of[(year, code)][listener_columns].itertuples(index=False, name=None)
-        ]
+        listed = [i for p in positions for i in members_of.get((year, codes[p]), [])]
+        inputs = [shared, year, provider, login, group_hashes[positions], listener_hashes[listed]]
         written.append(
-            write_filled_template(
+            write_workbook_from(
                 out / login / f"план-график {year} (предложение).xlsx",
-                KINDS_BY_SLUG["schedule"],
-                config,
-                live,
-                {"Группы": group_rows, "Слушатели": [list(r) for r in listener_rows]},
+                inputs,
+                partial(build, positions, listed),
+                title=kind.title,
+                sources=SOURCES + templates.SOURCES,
             )
         )
     return written
+
+
+PROPOSAL_GROUP_COLUMNS = ["group_code", "program_code", "place", "start_date", "end_date", "capacity", "form"]
+PROPOSAL_LISTENER_COLUMNS = [
+    "plan_year",
+    "group_code",
+    "org_code",
+    "surname",
+    "first_name",
+    "patronymic",
+    "birth_year",
+]
