@@ -1,11 +1,15 @@
 """Incremental site builds: a warm build reuses kept pages and still gives the very bytes of a build without cache."""
 
+import shutil
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from pipeline.publish import build_site
+from pipeline.publish.model import YearView
+from pipeline.publish.section_cache import cached_section, section_memo
 from tests.test_site import YEARS, site_model
 
 CACHES = ("ASUPK_MEMO_CACHE", "ASUPK_INTAKE_CACHE", "ASUPK_WORKBOOK_CACHE")
@@ -65,12 +69,13 @@ def test_warm_builds_reuse_pages_and_equal_cold_builds_byte_for_byte(cold_builds
 
     again, stats = build(site_model(), tmp_path, "again", memo, monkeypatch)
     assert_same_tree(again, cold_before)
-    assert {year: stats[year].rendered for year in YEARS} == {year: 0 for year in YEARS}
-    assert all(stats[year].hits > 10 for year in YEARS)
+    assert all(stats[year].whole_year and stats[year].rendered == 0 for year in YEARS)
 
     changed, stats = build(changed_model(), tmp_path, "changed", memo, monkeypatch)
     assert_same_tree(changed, cold_after)
-    assert stats[2026].rendered == 0  # the year whose data did not change
+    assert_same_tree(tmp_path / "work-changed" / "2027", cold_builds[0] / "work-cold-after" / "2027")
+    assert stats[2026].whole_year  # the year whose data did not change is copied from its kept build
+    assert not stats[2027].whole_year
     # the program's page, the catalog, the open data page and the home page (it lists what changed) at most
     assert 1 <= stats[2027].rendered <= 4
     assert stats[2027].hits > 10
@@ -80,9 +85,50 @@ def test_a_damaged_cache_entry_is_rendered_again(cold_builds, tmp_path, monkeypa
     _, cold_before, _ = cold_builds
     memo = tmp_path / "memo"
     build(site_model(), tmp_path, "first", str(memo), monkeypatch)
-    entries = sorted(memo.rglob("*.pickle"))
+    entries = sorted((memo / "site-pages").rglob("*.pickle"))
     assert entries
     entries[0].write_bytes(entries[0].read_bytes()[:-7])
+    shutil.rmtree(memo / "site-years")  # else each year's whole build is copied and no page is looked at
     again, stats = build(site_model(), tmp_path, "again", str(memo), monkeypatch)
     assert_same_tree(again, cold_before)
     assert sum(s.rendered for s in stats.values()) == 1
+
+
+def test_a_section_is_written_again_only_when_what_it_read_changed(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
+    calls = []
+
+    def catalog_titles(view) -> dict[str, str]:
+        calls.append(view.year)
+        titles = view.frame("catalog")["title"] if view.has("catalog") else []
+        return {"titles.md": "\n".join(titles) + f"\n{view.model.as_of}\n"}
+
+    model = site_model()
+    view = YearView(model, 2027, model.frames_of(2027))
+    first = cached_section(section_memo(), "titles", catalog_titles, view)
+    assert cached_section(section_memo(), "titles", catalog_titles, view) == first
+    assert len(calls) == 1
+
+    schedule = view.frames["schedule"].assign(place="Когалым")  # a frame the section never looked at
+    assert (
+        cached_section(
+            section_memo(),
+            "titles",
+            catalog_titles,
+            replace(view, frames=view.frames | {"schedule": schedule}),
+        )
+        == first
+    )
+    assert len(calls) == 1
+
+    catalog = view.frames["catalog"].assign(title="Другое название")
+    changed = cached_section(
+        section_memo(), "titles", catalog_titles, replace(view, frames=view.frames | {"catalog": catalog})
+    )
+    assert len(calls) == 2 and "Другое название" in changed["titles.md"]
+
+    without = {k: v for k, v in view.frames.items() if k != "catalog"}
+    assert cached_section(section_memo(), "titles", catalog_titles, replace(view, frames=without)) != first
+    later = replace(view, model=replace(model, as_of=date(2027, 1, 9)))
+    assert "2027-01-09" in cached_section(section_memo(), "titles", catalog_titles, later)["titles.md"]
+    assert len(calls) == 4

@@ -16,7 +16,17 @@ from mkdocs.config import load_config
 from pipeline import paths
 from pipeline.memo import ENV as MEMO_ENV
 from pipeline.publish.model import SiteModel, YearView
-from pipeline.publish.page_cache import PageStats, build_key, cached_pages, keep_pages, page_memo
+from pipeline.publish.page_cache import (
+    PageStats,
+    build_key,
+    cached_pages,
+    keep_pages,
+    keep_year,
+    page_memo,
+    restore_year,
+    year_key,
+    year_memo,
+)
 from pipeline.publish.privacy import assert_public
 from pipeline.publish.search_stems import add_stems
 from pipeline.publish.sections import SECTIONS, Section, year_pages
@@ -43,11 +53,19 @@ def build_site(
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
-        builds = []
+        builds, stats, keys = [], {}, {}
+        years = year_memo()
         for view in views:
-            docs_dir, nav = write_docs(view, Path(work_dir) / str(view.year), sections)
+            pages, nav = year_pages(view, sections)
+            keys[view.year] = year_key(pages, nav, site_name(model, view.year), build_epoch(model))
+            if restore_year(years, keys[view.year], staging / str(view.year)):
+                stats[view.year] = PageStats(hits=len(pages), whole_year=True)
+                continue
+            docs_dir = write_docs(pages, Path(work_dir) / str(view.year))
             builds.append((view.year, docs_dir, staging / str(view.year), nav))
-        stats = build_years(model, builds)
+        stats |= build_years(model, builds)
+        for year, _, out_dir, _ in builds:
+            keep_year(years, keys[year], out_dir)
         (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
         latest = model.latest_year
         (staging / "index.html").write_text(redirect_html(latest, f"{latest}/"), encoding="utf-8")
@@ -61,14 +79,11 @@ def build_site(
     return stats
 
 
-def write_docs(
-    view: YearView, year_work_dir: Path, sections: tuple[Section, ...] = SECTIONS
-) -> tuple[Path, list]:
-    """The markdown and files of one plan year under year_work_dir/docs, written afresh, and its nav."""
+def write_docs(pages: dict[str, str | bytes], year_work_dir: Path) -> Path:
+    """The markdown and files of one plan year under year_work_dir/docs, written afresh."""
     docs_dir = year_work_dir / "docs"
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
-    pages, nav = year_pages(view, sections)
     shutil.copytree(ASSETS, docs_dir / "assets")
     for relative, content in sorted(pages.items()):
         target = docs_dir / relative
@@ -77,7 +92,7 @@ def write_docs(
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
-    return docs_dir, nav
+    return docs_dir
 
 
 def build_years(model: SiteModel, builds: list[tuple[int, Path, Path, list]]) -> dict[int, PageStats]:
@@ -113,7 +128,7 @@ def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: 
         config_file=str(paths.MKDOCS_YML),
         docs_dir=str(docs_dir),
         site_dir=str(out_dir),
-        site_name=f"ПК педагогов · {model.config.short_name} · {year}",
+        site_name=site_name(model, year),
         nav=nav,
         strict=True,
     )
@@ -126,12 +141,20 @@ def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: 
     return stats
 
 
+def site_name(model: SiteModel, year: int) -> str:
+    return f"ПК педагогов · {model.config.short_name} · {year}"
+
+
+def build_epoch(model: SiteModel) -> int:
+    """The as_of date as the build time: mkdocs stamps the sitemap with it."""
+    return int(datetime(model.as_of.year, model.as_of.month, model.as_of.day, tzinfo=UTC).timestamp())
+
+
 @contextmanager
 def _build_date(model: SiteModel):
     """mkdocs stamps the sitemap with the build date; the as_of date keeps rebuilds byte-identical."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    stamp = datetime(model.as_of.year, model.as_of.month, model.as_of.day, tzinfo=UTC)
-    epoch = int(stamp.timestamp())
+    epoch = build_epoch(model)
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         yield epoch

@@ -13,8 +13,23 @@ from pipeline import paths
 from pipeline.memo import Memo, fingerprint
 
 # Whatever may change a page's HTML for the same markdown: the code that drives the build, and the libraries.
-SOURCES = ("pipeline/publish/page_cache.py", "pipeline/publish/build.py", "mkdocs.yml")
-LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel")
+SOURCES = (
+    "pipeline/publish/page_cache.py",
+    "pipeline/publish/build.py",
+    "pipeline/publish/search_stems.py",
+    "pipeline/publish/versions.py",
+    "mkdocs.yml",
+)
+LIBRARIES = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "jinja2",
+    "babel",
+    "snowballstemmer",
+)
+ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 @dataclass
@@ -36,6 +51,7 @@ class PageStats:
 
     hits: int = 0
     rendered: int = 0
+    whole_year: bool = False  # the year's built site was copied from a kept build of the same docs
     fresh: dict[str, KeptPage] = field(
         default_factory=dict
     )  # page keys -> pages to keep once the build passed
@@ -60,6 +76,45 @@ def build_key(config, nav: list, as_of_epoch: int) -> str:
 
 def page_memo() -> Memo:
     return Memo("site-pages", SOURCES, LIBRARIES)
+
+
+def year_memo() -> Memo:
+    return Memo("site-years", SOURCES, LIBRARIES)
+
+
+def year_key(pages: dict[str, str | bytes], nav: list, site_name: str, as_of_epoch: int) -> str:
+    """A year's built site is a function of its docs (pages and assets), nav, name, date and the build code."""
+    assets = sorted(
+        (p.relative_to(ASSETS).as_posix(), p.read_bytes()) for p in ASSETS.rglob("*") if p.is_file()
+    )
+    versions = [f"{name}={metadata.version(name)}" for name in LIBRARIES]
+    return fingerprint(
+        paths.MKDOCS_YML.read_bytes(), site_name, nav, sorted(pages.items()), assets, as_of_epoch, versions
+    )
+
+
+def restore_year(memo: Memo, key: str, out_dir: Path) -> bool:
+    """The kept built site of the year into out_dir, when there is one."""
+    found, tree = memo.recall(key)
+    if not found:
+        return False
+    for relative, content in tree.items():
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return True
+
+
+def keep_year(memo: Memo, key: str, out_dir: Path) -> None:
+    if memo.enabled:
+        memo.keep(
+            key,
+            {
+                p.relative_to(out_dir).as_posix(): p.read_bytes()
+                for p in sorted(out_dir.rglob("*"))
+                if p.is_file()
+            },
+        )
 
 
 @contextmanager

@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from hashlib import sha256
+from types import CodeType
 
 from pipeline.publish.catalog_pages import catalog_pages
 from pipeline.publish.ci_pages import ci_pages
@@ -14,6 +16,7 @@ from pipeline.publish.open_data import open_data_pages, open_tables
 from pipeline.publish.operator_help import help_pages
 from pipeline.publish.provider_pages import provider_pages
 from pipeline.publish.schedule_pages import schedule_pages
+from pipeline.publish.section_cache import cached_section, section_memo
 from pipeline.publish.submission_pages import submission_pages
 
 
@@ -46,16 +49,32 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def year_pages(view: YearView, sections: tuple[Section, ...] = SECTIONS) -> tuple[dict, list]:
-    """Every page of one plan year and the nav that lists the sections present."""
+    """Every page of one plan year and the nav that lists the sections present. A section whose inputs are
+    those of a kept run takes its pages from the memo."""
     pages: dict[str, str | bytes] = {}
     nav = []
+    memo, digests = section_memo(), {}
     for section in sections:
         if not view.has(*section.needs):
             continue
-        written = section.pages(view)
+        # two lambdas of a module share a qualified name; their code tells them apart
+        code = _code_digest(section.pages.__code__)
+        name = f"{section.index}:{section.pages.__module__}.{section.pages.__qualname__}:{code}"
+        written = cached_section(memo, name, section.pages, view, digests)
         clash = sorted(set(written) & set(pages))
         if clash:
             raise ValueError(f"section {section.title!r} overwrites pages {clash}")
         pages.update(written)
         nav.append({section.title: section.index})
     return pages, nav
+
+
+def _code_digest(code: CodeType) -> str:
+    """A digest of a function's code that is the same in every process (marshal's bytes are not)."""
+    digest = sha256(code.co_code)
+    digest.update(repr(code.co_names).encode())
+    for constant in code.co_consts:
+        digest.update(
+            _code_digest(constant).encode() if isinstance(constant, CodeType) else repr(constant).encode()
+        )
+    return digest.hexdigest()
