@@ -326,10 +326,11 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
     spans = groups.set_index(["plan_year", "group_code"])[["start_date", "end_date"]]
     keys = keys_of(listeners, "plan_year", "group_code")
     if spans.index.is_unique:  # a dict lookup per listener instead of .loc: the same values, far faster
-        group_keys = keys_of(groups, "plan_year", "group_code")
-        starts = dict(zip(group_keys, groups["start_date"].tolist(), strict=True))
-        ends = dict(zip(group_keys, groups["end_date"].tolist(), strict=True))
-        start, end = [starts[k] for k in keys], [ends[k] for k in keys]
+        # Positions of the groups, and the dates as numpy's: no Timestamp made per listener.
+        at = {k: i for i, k in enumerate(keys_of(groups, "plan_year", "group_code"))}
+        positions = [at[k] for k in keys]
+        start = groups["start_date"].to_numpy()[positions]
+        end = groups["end_date"].to_numpy()[positions]
     else:
         start = [spans.loc[k, "start_date"] for k in keys]
         end = [spans.loc[k, "end_date"] for k in keys]
@@ -341,10 +342,15 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
     other = {}
     rows = zip(
         ordered.index.tolist(),
-        *(ordered[c].tolist() for c in ("plan_year", "person_id", "start", "end", "group_code")),
+        *(ordered[c].tolist() for c in ("plan_year", "person_id", "group_code")),
+        ordered["start"].to_numpy().astype("int64").tolist(),
+        ordered["end"].to_numpy().astype("int64").tolist(),
         strict=True,
     )
-    for index, year, person, first, last, code in rows:
+    missing = pd.NaT.value  # NaT as an integer: a span without a date overlaps nothing, as with Timestamps
+    for index, year, person, code, first, last in rows:
+        if first == missing or last == missing:
+            continue
         key = (year, person)
         span = (first, last)
         hit = next((g for g, s in seen.get(key, []) if overlaps(span, s)), None)

@@ -1,7 +1,7 @@
 """The plan-schedule's stages and workbooks: proposals for providers, the consolidated plan-schedule the
 Department signs, and each municipality's and organisation's listeners (restricted)."""
 
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -96,19 +96,33 @@ def run_schedule(ctx, state: dict) -> dict:
 
 
 def _consolidated(plan, submitted, listeners, registries, approvals, intake, config) -> Schedule:
-    """consolidate_schedule, recalled from the memo store when none of its inputs changed."""
+    """consolidate_schedule, recalled from the memo store when none of its inputs changed. It is given only the
+    columns and rows it reads (staff: the municipality of a provider's listener), so that a school's new staff
+    list changes the key only when it touches them."""
     archived = intake.archive["schedule_groups"]
-    # Only these registries' columns reach the consolidation (staff: a member's municipality).
+    listeners = listeners[["plan_year", "group_code", "person_id", "org_code"]]
+    staff = registries.staff[["person_id", "org_code", "municipality"]]
+    sent = set(keys_of(listeners, "person_id", "org_code"))
     used = SimpleNamespace(
-        staff=registries.staff[["person_id", "org_code", "municipality"]],
-        catalog=registries.catalog,
-        applications=registries.applications,
+        staff=staff[[k in sent for k in keys_of(staff, "person_id", "org_code")]],
+        catalog=registries.catalog[["plan_year", "program_code", "hours", "days", "group_min"]],
+        applications=registries.applications[CONSOLIDATED_APPLICATION_COLUMNS],
     )
     parts = [plan.groups, plan.members, plan.unplaced, plan.solver, submitted, listeners]
     key = fingerprint(*parts, used.staff, used.catalog, used.applications, approvals, archived, config)
     return Memo("schedule", CONSOLIDATION_SOURCES).get(
         key, lambda: consolidate_schedule(plan, submitted, listeners, used, approvals, archived, config)
     )
+
+
+CONSOLIDATED_APPLICATION_COLUMNS = [
+    "plan_year",
+    "application_id",
+    "person_id",
+    "org_code",
+    "program_code",
+    "provider_code",
+]
 
 
 def _warn_licences(intake, submitted: pd.DataFrame, licences: pd.DataFrame) -> None:
@@ -350,15 +364,19 @@ def _write_people(reports: Path, people: pd.DataFrame, registries, names: dict[s
     """Each municipality's and organisation's listeners; a list whose rows did not change is copied from the
     workbook cache without being built."""
     shown = people[PERSON_COLUMNS]
-    values = [shown[c].tolist() for c in PERSON_COLUMNS]
     logins = people["login"].tolist()
 
+    @cache
+    def values() -> list[list]:  # the columns' values, once and only when some list is built
+        return [shown[c].tolist() for c in PERSON_COLUMNS]
+
     def sheet(positions, title: str) -> list[SheetSpec]:
+        columns = values()
         return [
             SheetSpec(
                 name="Слушатели",
                 header=PERSON_HEADER,
-                rows=[[column[i] for column in values] for i in positions],
+                rows=[[column[i] for column in columns] for i in positions],
                 title=title,
                 intro=["Персональные данные (152-ФЗ): только для служебного пользования.", ""],
                 text_columns={0, 1, 2, 3, 4, 5, 6, 7, 8},
@@ -411,9 +429,13 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
     }
     live = LiveLists(municipalities=list(names.values()), catalog=catalog, providers=sorted(logins))
     groups = schedule.groups.reset_index(drop=True)
-    group_values = [groups[c].tolist() for c in PROPOSAL_GROUP_COLUMNS]
-    group_values[2] = [place_name(p, names) for p in group_values[2]]
-    listener_values = [members[c].tolist() for c in PROPOSAL_LISTENER_COLUMNS[1:]]
+
+    @cache
+    def values() -> tuple[list, list]:  # the columns' values, once and only when some proposal is built
+        group_values = [groups[c].tolist() for c in PROPOSAL_GROUP_COLUMNS]
+        group_values[2] = [place_name(p, names) for p in group_values[2]]
+        return group_values, [members[c].tolist() for c in PROPOSAL_LISTENER_COLUMNS[1:]]
+
     group_hashes = pd.util.hash_pandas_object(groups[PROPOSAL_GROUP_COLUMNS], index=False).to_numpy()
     listener_hashes = pd.util.hash_pandas_object(members, index=False).to_numpy()
     shared = fingerprint(
@@ -423,6 +445,7 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
 
     def build(positions, listed) -> list[SheetSpec]:
         """The kind's template with the rows under the headers, as templates.write_filled_template fills it."""
+        group_values, listener_values = values()
         rows = {
             "Группы": [[column[p] for column in group_values] for p in positions],
             "Слушатели": [[column[i] for column in listener_values] for i in listed],
