@@ -17,11 +17,14 @@ from pipeline.monitoring import (
     SUBMITTED,
     SUBMITTED_LATE,
     apply_completions,
+    looked_up,
     monitor,
+    person_ids,
     planned_groups,
     run_monitoring,
 )
 from pipeline.registries import Registries, person_id
+from pipeline.registries import person_ids as registry_person_ids
 from pipeline.workbooks import SheetSpec, write_workbook
 from schemas.columns import columns_of
 from schemas.kinds import KINDS_BY_SLUG
@@ -524,3 +527,40 @@ def test_without_any_report_every_planned_quarter_is_missing(tmp_path):
     empty = SimpleNamespace(groups=schedule().groups.iloc[0:0], members=schedule().members.iloc[0:0])
     nothing = run_monitoring(ctx, {"intake": intake, "registries": registries(), "schedule": empty})
     assert nothing["monitoring"].report_status.empty and nothing["public"] == {}
+
+
+def test_lookup_by_key_gives_what_a_lookup_per_row_gives():
+    table = pd.DataFrame(
+        {"plan_year": pd.array([2026, 2027, 2027], dtype="Int64"), "group_code": ["А-1", "А-1", "Б-2"]}
+    ).assign(status=["проведена", pd.NA, "отменена"])
+    table = table.set_index(["plan_year", "group_code"])["status"]
+    rows = pd.DataFrame(
+        {
+            "plan_year": pd.array([2027, 2026, 2025, pd.NA], dtype="Int64"),
+            "group_code": ["Б-2", "А-1", "А-1", "А-1"],
+        }
+    )
+    found = looked_up(table, rows["plan_year"], rows["group_code"])
+    assert list(found) == ["отменена", "проведена", None, None]
+    assert list(looked_up(table.iloc[:0], rows["plan_year"], rows["group_code"])) == [None] * 4
+    repeated = pd.Series(["первый", "второй"], index=["к", "к"])
+    assert list(looked_up(repeated, pd.Series(["к", "м"]))) == ["второй", None]
+
+
+def test_listener_ids_are_the_registry_ids_computed_or_recalled(monkeypatch, tmp_path):
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
+    listeners = pd.DataFrame(
+        {
+            "surname": ["Ёлкина", "  елкина ", "Петров-Водкин", "Петров - водкин"],
+            "first_name": ["Анна", "анна", "Кузьма", "Кузьма"],
+            "patronymic": ["Сергеевна", "Сергеевна", None, None],
+            "birth_year": pd.array([1980, 1980, pd.NA, pd.NA], dtype="Int64"),
+        },
+        index=[5, 6, 7, 9],
+    )
+    expected = registry_person_ids(listeners)
+    for _ in range(2):  # computed, then from the memo
+        ids = person_ids(listeners)
+        pd.testing.assert_series_equal(ids, expected)
+    assert ids[5] == ids[6] and ids[7] == ids[9] and ids[5] != ids[7]
+    assert list(tmp_path.joinpath("memo").rglob("*.pickle"))
