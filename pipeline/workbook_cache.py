@@ -52,17 +52,29 @@ def inputs_key(inputs: object, title: str, sources: tuple[str, ...]) -> str | No
     return fingerprint("workbook-inputs", code_version(tuple(sorted(sources))), made, title)
 
 
+def frame_fingerprint(frame: pd.DataFrame) -> str:
+    """A fingerprint of a frame's rows in order, its column names and dtypes; not its index. One hash pass
+    (pipeline.memo.fingerprint makes two, and hashes the index)."""
+    digest = hashlib.sha256(_shape(frame))
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 def slice_fingerprints(frame: pd.DataFrame, by) -> dict:
     """A fingerprint of each group's rows of `frame` (values in order, column names and dtypes), from one hash
     pass over the whole frame rather than one per group. `by` is whatever DataFrame.groupby takes."""
     rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    shape = repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode()
+    shape = _shape(frame)
     found = {}
     for group, positions in frame.groupby(by, sort=False, dropna=False).indices.items():
         digest = hashlib.sha256(shape)
         digest.update(rows[positions].tobytes())
         found[group] = digest.hexdigest()
     return found
+
+
+def _shape(frame: pd.DataFrame) -> bytes:
+    return repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode()
 
 
 def entry_path(root: Path, key: str) -> Path:

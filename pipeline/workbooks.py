@@ -141,7 +141,8 @@ def _write_now(path: Path, sheets: list[SheetSpec], title: str, key: str | None)
     from pipeline import workbook_cache
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    key = key or workbook_cache.content_key(sheets, title)
+    if key is None and workbook_cache.cache_root() is not None:  # no cache: no need to hash the content
+        key = workbook_cache.content_key(sheets, title)
     if workbook_cache.restore(key, path):
         return path
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
