@@ -99,7 +99,7 @@ def write_feedback(result: IntakeResult, status: pd.DataFrame, out: Path) -> lis
     its status row, its issues and its grid; the grid follows from the file's bytes and the reading code (the
     intake cache's key), so an unchanged file's answer is copied without building its sheets."""
     issues = result.log.to_frame()
-    grouped = {name: part for name, part in issues.groupby("file", sort=False)} if not issues.empty else {}
+    positions = issues.groupby("file", sort=False).indices if not issues.empty else {}
     issue_keys = slice_fingerprints(issues, "file") if not issues.empty else {}
     by_name = {sub.name: sub for sub in result.submissions}
     reading = cache.code_version()
@@ -107,16 +107,16 @@ def write_feedback(result: IntakeResult, status: pd.DataFrame, out: Path) -> lis
     for row in status.itertuples(index=False):
         path = out / row.login / f"{Path(row.file).stem} — замечания.xlsx"
         sub = by_name.get(row.file)
-        inputs = [
-            tuple(row),
-            issue_keys.get(row.file),
-            cache.entry_key(sub) if sub is not None else None,
-            reading,
-        ]
-        build = partial(feedback_sheets, result, row, grouped.get(row.file))
+        # repr, not pickle: the same values give the same text whatever objects they happen to share.
+        inputs = repr((tuple(row), issue_keys.get(row.file), sub and cache.entry_key(sub), reading))
+        build = partial(_sheets_of, result, row, issues, positions.get(row.file))
         write_workbook_from(path, inputs, build, title=f"Замечания к {row.file}", sources=SOURCES)
         written.append(path)
     return written
+
+
+def _sheets_of(result: IntakeResult, status_row, issues: pd.DataFrame, positions) -> list[SheetSpec]:
+    return feedback_sheets(result, status_row, None if positions is None else issues.iloc[positions])
 
 
 def feedback_sheets(result: IntakeResult, status_row, issues: pd.DataFrame | None) -> list[SheetSpec]:
