@@ -10,7 +10,7 @@ import pandas as pd
 from pipeline.config import RegionConfig
 from pipeline.memo import Memo, fingerprint
 from pipeline.registries import NAME_PARTS, Registries, places_text
-from pipeline.workbook_cache import slice_fingerprints
+from pipeline.workbook_cache import frame_fingerprint, slice_fingerprints
 from pipeline.workbooks import frame_to_sheet, write_workbook_from
 
 # The code that shapes what this module writes from the same frames.
@@ -106,7 +106,8 @@ def write_state(reg: Registries, folder: Path, database: Path) -> None:
     database.unlink(missing_ok=True)
     tables = reg.tables()
     memo = Memo("registry-state", SOURCES, libraries=("pyarrow",))
-    encoded = memo.get(fingerprint(tables), lambda: _encode_state(tables))
+    key = fingerprint(sorted((name, frame_fingerprint(frame)) for name, frame in tables.items()))
+    encoded = memo.get(key, lambda: _encode_state(tables))
     for name, data in encoded["parquet"].items():
         (folder / f"{name}.parquet").write_bytes(data)
     database.write_bytes(encoded["sqlite"])
