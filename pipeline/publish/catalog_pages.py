@@ -2,6 +2,7 @@
 
 import pandas as pd
 
+from pipeline.publish.grouping import RowsBy
 from pipeline.publish.model import YearView
 from pipeline.publish.render import render, slug
 
@@ -48,12 +49,9 @@ def catalog_pages(view: YearView) -> dict[str, str]:
     schedule = view.frame("schedule")
     demand = _by_program(view.frame("demand_and_capacity"))
     municipalities = view.config.municipality_by_code
+    groups_of = RowsBy(schedule, "program_code", ["start_date", "group_code"])
     for program in catalog.itertuples():
-        groups = None
-        if schedule is not None:
-            groups = schedule[schedule["program_code"] == program.program_code].sort_values(
-                ["start_date", "group_code"], kind="stable"
-            )
+        groups = groups_of(program.program_code)
         pages[f"catalog/{slug(program.program_code)}.md"] = render(
             "program.md.j2",
             p=program,

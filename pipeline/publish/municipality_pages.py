@@ -1,7 +1,10 @@
 """The municipalities: an index with a map and a table, and a page per municipal formation."""
 
+from collections.abc import Callable
+
 import pandas as pd
 
+from pipeline.publish.grouping import RowsBy
 from pipeline.publish.model import YearView
 from pipeline.publish.monitoring_pages import QUARTER_NAMES
 from pipeline.publish.municipal_map import municipal_map_svg
@@ -16,6 +19,7 @@ STAT_LABELS = {
     "applied": "Педагогов подали заявки",
     "applications": "Заявок на обучение",
 }
+MUNICIPALITY_KEY = "__municipality"  # a column name no frame uses, for the one merge of all municipalities
 PEOPLE_COUNTS = frozenset({"staff", "due", "applied", "applications"})
 
 
@@ -36,6 +40,12 @@ def municipality_pages(view: YearView) -> dict[str, str]:
             coverage={code: coverage(row) for code, row in stats.items()},
         )
     }
+    schedule = view.frame("schedule")
+    held_in = RowsBy(schedule, "place_code", ["start_date", "group_code"], as_text=True)
+    attended_by = _attended_by(schedule, view.frame("group_municipalities"))
+    monitoring_of = RowsBy(view.frame("monitoring_municipality"), "municipality", ["quarter"], as_text=True)
+    organisations_of = RowsBy(view.frame("organisations"), "municipality", ["org_code"], as_text=True)
+    submissions_of = _submissions_by_municipality(view)
     for m in config.municipalities:
         pages[f"municipalities/{m.code}.md"] = render(
             "municipality.md.j2",
@@ -47,12 +57,12 @@ def municipality_pages(view: YearView) -> dict[str, str]:
             people=PEOPLE_COUNTS,
             threshold=view.threshold,
             placement=_row(view.frame("placement"), "municipality", m.code),
-            held=_held_in(view.frame("schedule"), m.code),
-            attended=_attended_by(view.frame("schedule"), view.frame("group_municipalities"), m.code),
-            monitoring=_of(view.frame("monitoring_municipality"), "municipality", m.code, ["quarter"]),
+            held=held_in(m.code),
+            attended=attended_by(m.code),
+            monitoring=monitoring_of(m.code),
             quarter_names=QUARTER_NAMES,
-            organisations=_of(view.frame("organisations"), "municipality", m.code, ["org_code"]),
-            submissions=_submissions_of(view, m.code),
+            organisations=organisations_of(m.code),
+            submissions=submissions_of(m.code),
             catalog_codes=catalog_codes,
         )
     return pages
@@ -76,12 +86,6 @@ def _stats_by_code(stats: pd.DataFrame | None) -> dict[str, dict]:
     return {code: {k: v for k, v in row.items() if k in STAT_LABELS} for code, row in rows.iterrows()}
 
 
-def _of(frame: pd.DataFrame | None, column: str, code: str, order: list[str]) -> pd.DataFrame | None:
-    if frame is None:
-        return None
-    return frame[frame[column].astype(str) == code].sort_values(order, kind="stable")
-
-
 def _row(frame: pd.DataFrame | None, column: str, code: str) -> dict | None:
     if frame is None:
         return None
@@ -89,29 +93,38 @@ def _row(frame: pd.DataFrame | None, column: str, code: str) -> dict | None:
     return rows[0] if rows else {}
 
 
-def _held_in(schedule: pd.DataFrame | None, code: str) -> pd.DataFrame | None:
-    return _of(schedule, "place_code", code, ["start_date", "group_code"])
-
-
-def _attended_by(
-    schedule: pd.DataFrame | None, attended: pd.DataFrame | None, code: str
-) -> pd.DataFrame | None:
-    """The groups this municipality's teachers are placed in, wherever they meet, with how many of them."""
+def _attended_by(schedule: pd.DataFrame | None, attended: pd.DataFrame | None) -> Callable[[str], object]:
+    """Per municipality, the groups its teachers are placed in, wherever they meet, with how many of them."""
     if schedule is None or attended is None:
-        return None
-    mine = attended[attended["municipality"].astype(str) == code][["group_code", "listeners"]]
-    groups = schedule.drop(columns=["listeners"]).merge(mine, on="group_code", how="inner")
-    return groups.sort_values(["start_date", "group_code"], kind="stable")
+        return lambda code: None
+    # one merge for all: an inner merge keeps the left order, and the stable sort after it commutes with
+    # taking one municipality's rows
+    mine = attended[["municipality", "group_code", "listeners"]].assign(
+        municipality=attended["municipality"].astype(str)
+    )
+    groups = schedule.drop(columns=["listeners"]).merge(
+        mine.rename(columns={"municipality": MUNICIPALITY_KEY}), on="group_code", how="inner"
+    )
+    groups = groups.sort_values(["start_date", "group_code"], kind="stable")
+    by_code = {
+        code: rows.drop(columns=[MUNICIPALITY_KEY]).reset_index(drop=True)
+        for code, rows in groups.groupby(MUNICIPALITY_KEY, sort=False)
+    }
+    empty = groups.drop(columns=[MUNICIPALITY_KEY]).iloc[0:0].reset_index(drop=True)
+    return lambda code: by_code.get(code, empty)
 
 
-def _submissions_of(view: YearView, code: str) -> list[dict] | None:
-    """Files of the municipality's organisations and of its municipal operator."""
+def _submissions_by_municipality(view: YearView) -> Callable[[str], list[dict] | None]:
+    """Files of each municipality's organisations and of its municipal operator."""
     submissions = view.frame("submissions")
     if submissions is None:
-        return None
-    logins = set()
+        return lambda code: None
+    logins: dict[str, set] = {}
     for name in ("organisations", "municipal_operators"):
         frame = view.frame(name)
         if frame is not None:
-            logins.update(frame.loc[frame["municipality"].astype(str) == code, "login"].dropna())
-    return submission_rows(submissions[submissions["login"].isin(logins)])
+            for municipality, login in zip(frame["municipality"].astype(str), frame["login"], strict=True):
+                if not pd.isna(login):
+                    logins.setdefault(municipality, set()).add(login)
+    rows = submission_rows(submissions)  # sorted once; a municipality's rows keep that order
+    return lambda code: [row for row in rows if row["login"] in logins.get(code, ())]

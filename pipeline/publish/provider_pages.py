@@ -1,7 +1,6 @@
 """Providers of ПК: an index and a page per provider with its licence, programs, groups and execution."""
 
-import pandas as pd
-
+from pipeline.publish.grouping import RowsBy
 from pipeline.publish.model import YearView
 from pipeline.publish.monitoring_pages import QUARTER_NAMES
 from pipeline.publish.render import render, slug
@@ -27,23 +26,21 @@ def provider_pages(view: YearView) -> dict[str, str]:
         )
     }
     municipalities = view.config.municipality_by_code
+    programs_of = RowsBy(catalog, "provider_code", ["program_code"])
+    groups_of = RowsBy(schedule, "provider_code", ["start_date", "group_code"])
+    execution_of = RowsBy(monitoring, "provider_code", ["quarter"])
+    reports_of = RowsBy(reports, "provider_code", ["quarter"])
     for p in providers.itertuples():
         pages[f"providers/{slug(p.provider_code)}.md"] = render(
             "provider.md.j2",
             p=p,
             year=view.year,
-            programs=_of(catalog, p.provider_code, ["program_code"]),
-            groups=_of(schedule, p.provider_code, ["start_date", "group_code"]),
-            execution=_of(monitoring, p.provider_code, ["quarter"]),
-            reports=_of(reports, p.provider_code, ["quarter"]),
+            programs=programs_of(p.provider_code),
+            groups=groups_of(p.provider_code),
+            execution=execution_of(p.provider_code),
+            reports=reports_of(p.provider_code),
             quarter_names=QUARTER_NAMES,
             municipalities=municipalities,
             threshold=view.threshold,
         )
     return pages
-
-
-def _of(frame: pd.DataFrame | None, provider_code: str, order: list[str]) -> pd.DataFrame | None:
-    if frame is None:
-        return None
-    return frame[frame["provider_code"] == provider_code].sort_values(order, kind="stable")

@@ -17,6 +17,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
 # Markdown cannot backslash-escape these; as entities they show as typed and never become markup.
 _HTML_SPECIAL = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML_TABLE = str.maketrans(_HTML_SPECIAL)
 _TRANSLIT = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
@@ -24,6 +25,9 @@ _TRANSLIT = dict(
         strict=True,
     )
 )
+
+
+_TRANSLIT_TABLE = str.maketrans(_TRANSLIT)
 
 
 def ru_date(value: object) -> str:
@@ -39,14 +43,18 @@ def md_text(value: object) -> str:
     """Text placed in markdown as is: special characters escaped, line breaks folded, blanks empty."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    text = " ".join(str(value).split())
-    text = "".join(_HTML_SPECIAL.get(ch, ch) for ch in text)
+    text = " ".join(str(value).split()).translate(_HTML_TABLE)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def slug(value: object) -> str:
     """A file-name-safe Latin slug of a code: «ИРО-015» becomes «iro-015»."""
-    text = "".join(_TRANSLIT.get(ch, ch) for ch in str(value).lower())
+    return _slug(str(value))
+
+
+@cache
+def _slug(text: str) -> str:
+    text = text.lower().translate(_TRANSLIT_TABLE)
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
 
 
