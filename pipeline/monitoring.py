@@ -463,9 +463,21 @@ def not_trained(
     )
 
 
+COMPLETED_COURSE = ["completed", "certificate_date", "person_id", "program_code", "program_title", "hours"]
+
+
 def apply_completions(staff: pd.DataFrame, completions: pd.DataFrame) -> pd.DataFrame:
     """The staff registry with every completed course recorded: last_training_year is the later of the one
-    the organisation gave and the certificate's year, and the course joins courses_taken once."""
+    the organisation gave and the certificate's year, and the course joins courses_taken once. Kept in the
+    memo: a re-run whose staff and completions did not change takes the result back."""
+    memo = Memo("monitoring-completions", sources=["pipeline/monitoring.py"])
+    if not memo.enabled:
+        return _with_completions(staff, completions)
+    used = completions[[c for c in COMPLETED_COURSE if c in completions]]
+    return memo.get(fingerprint(staff, used), lambda: _with_completions(staff, completions))
+
+
+def _with_completions(staff: pd.DataFrame, completions: pd.DataFrame) -> pd.DataFrame:
     done = completions[(completions["completed"] == DONE) & completions["certificate_date"].notna()]
     updated = staff.copy()
     if done.empty or updated.empty:
