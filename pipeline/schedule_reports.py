@@ -360,6 +360,15 @@ def _people(schedule: Schedule, registries, names: dict[str, str]) -> pd.DataFra
     return people.sort_values(["org_code", "surname", "first_name", "group_code"], kind="stable")
 
 
+def column_values(series: pd.Series) -> list:
+    """series.tolist(), with a date column's few distinct days made into Timestamps once each."""
+    if not isinstance(series.dtype, pd.DatetimeTZDtype) and series.dtype.kind != "M":
+        return series.tolist()
+    codes, days = pd.factorize(series)
+    made = [*days, pd.NaT]  # code -1 (missing) takes the last
+    return [made[code] for code in codes.tolist()]
+
+
 def _write_people(reports: Path, people: pd.DataFrame, registries, names: dict[str, str], year: int) -> None:
     """Each municipality's and organisation's listeners; a list whose rows did not change is copied from the
     workbook cache without being built."""
@@ -367,16 +376,16 @@ def _write_people(reports: Path, people: pd.DataFrame, registries, names: dict[s
     logins = people["login"].tolist()
 
     @cache
-    def values() -> list[list]:  # the columns' values, once and only when some list is built
-        return [shown[c].tolist() for c in PERSON_COLUMNS]
+    def rows() -> list[list]:  # every person's row, once and only when some list is built
+        return [list(row) for row in zip(*(column_values(shown[c]) for c in PERSON_COLUMNS), strict=True)]
 
     def sheet(positions, title: str) -> list[SheetSpec]:
-        columns = values()
+        every = rows()
         return [
             SheetSpec(
                 name="Слушатели",
                 header=PERSON_HEADER,
-                rows=[[column[i] for column in columns] for i in positions],
+                rows=[every[i] for i in positions],
                 title=title,
                 intro=["Персональные данные (152-ФЗ): только для служебного пользования.", ""],
                 text_columns={0, 1, 2, 3, 4, 5, 6, 7, 8},
