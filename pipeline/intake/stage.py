@@ -1,10 +1,12 @@
 """The intake's place in the run: take in every file, then answer every operator."""
 
 from pipeline.intake.discover import list_input_files
-from pipeline.intake.feedback import status_table, write_feedback
+from pipeline.intake.feedback import STATUS_COLUMNS, status_table, write_feedback
 from pipeline.intake.take_in import take_in
-from pipeline.workbooks import frame_to_sheet, write_workbook
+from pipeline.workbook_cache import frame_fingerprint
+from pipeline.workbooks import frame_to_sheet, write_workbook_from
 
+SOURCES = ("pipeline/intake/stage.py", "pipeline/intake/feedback.py")  # the headers shown
 ISSUE_HEADERS = {
     "file": "Файл",
     "login": "Логин",
@@ -33,18 +35,20 @@ def run_feedback(ctx, state: dict) -> dict:
     status = status_table(intake, ctx.config)
     write_feedback(intake, status, ctx.reports / "feedback")
     issues = intake.log.to_frame()
-    write_workbook(
+    write_workbook_from(
         ctx.reports / "issues.xlsx",
-        [frame_to_sheet("Замечания", issues, ISSUE_HEADERS)],
+        frame_fingerprint(issues),
+        lambda: [frame_to_sheet("Замечания", issues, ISSUE_HEADERS)],
         title="Все замечания к файлам операторов",
+        sources=SOURCES,
     )
-    from pipeline.intake.feedback import STATUS_COLUMNS
-
     shown = status.drop(columns=["kind"]).copy()
     shown["late"] = shown["late"].map({True: "да", False: "нет"})
-    write_workbook(
+    write_workbook_from(
         ctx.reports / "submissions.xlsx",
-        [frame_to_sheet("Статус отправки", shown, STATUS_COLUMNS)],
+        frame_fingerprint(shown),
+        lambda: [frame_to_sheet("Статус отправки", shown, STATUS_COLUMNS)],
         title="Статус отправки файлов",
+        sources=SOURCES,
     )
     return {"status": status, "issues": issues}
