@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,9 +106,12 @@ def build_years(model: SiteModel, builds: list[tuple[int, Path, Path, list]]) ->
     # A fresh interpreter per worker: the run's process may hold threads (the solver's) that fork would copy.
     # The forkserver keeps the environment it started with: the memo setting of this run goes along.
     memo_setting = os.environ.get(MEMO_ENV)
+    slim = replace(
+        model, frames={}, previous={}
+    )  # mkdocs needs the region's name and the date, not the frames
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
         futures = {
-            build[0]: pool.submit(_run_mkdocs_in_worker, memo_setting, model, *build) for build in builds
+            build[0]: pool.submit(_run_mkdocs_in_worker, memo_setting, slim, *build) for build in builds
         }
         # a strict-mode failure of any year fails the whole site
         return {year: future.result() for year, future in futures.items()}
