@@ -9,8 +9,9 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("schedule", "pipeline.schedule_reports:run_schedule"),
     ("assignment", "pipeline.assignment:run_assignment"),
     ("monitoring", "pipeline.monitoring:run_monitoring"),
-    ("needs", "pipeline.needs:run_needs"),
+    # The quality gate runs before every stage that writes an output it may hold back (needs, lists, site).
     ("quality", "pipeline.quality:run_quality"),
+    ("needs", "pipeline.needs:run_needs"),
     ("registry_reports", "pipeline.registry_reports:run_registry_reports"),
     ("feedback", "pipeline.intake.stage:run_feedback"),
     ("templates", "pipeline.handouts:run_templates"),

@@ -123,3 +123,20 @@ def _config(state):
     from pipeline.config import load_config
 
     return load_config(state["intake"].submissions[0].path.parent.parent)
+
+
+def test_the_gate_runs_before_every_output_it_may_hold_back():
+    """A stage that asks the quality result whether it may write must run after the quality stage."""
+    import importlib
+    import inspect
+
+    from pipeline.dag import STAGES
+
+    order = [name for name, _ in STAGES]
+    asking = []
+    for name, target in STAGES:
+        module, function = target.split(":")
+        if 'state.get("quality")' in inspect.getsource(getattr(importlib.import_module(module), function)):
+            asking.append(name)
+    assert {"needs", "registry_reports"} <= set(asking)
+    assert all(order.index("quality") < order.index(name) for name in asking)
