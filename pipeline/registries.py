@@ -112,8 +112,7 @@ _normalised_once = lru_cache(maxsize=1 << 17)(normalised_name)
 
 def person_id(surname: object, first_name: object, patronymic: object, birth_year: object) -> str:
     """A person's stable identity: the same across re-submissions and a move to another organisation."""
-    missing = birth_year is None or birth_year is pd.NA or birth_year != birth_year  # pd.isna, for a scalar
-    year = "" if missing else str(int(birth_year))
+    year = "" if _missing(birth_year) else str(int(birth_year))
     names = [_normalised_once(surname), _normalised_once(first_name), _normalised_once(patronymic)]
     key = "|".join([*names, year])
     return "P" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
@@ -470,44 +469,62 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
     staff = intake.records["staff"]
     if staff.empty:
         return
-    frame = staff.copy()
-    for part in NAME_PARTS:
-        frame["_" + part] = [_normalised_once(v) for v in frame[part].tolist()]
+    surnames, first_names, patronymics = (
+        [_normalised_once(v) for v in staff[part].tolist()] for part in NAME_PARTS
+    )
+    rows = list(
+        zip(
+            staff.index.tolist(),
+            surnames,
+            first_names,
+            patronymics,
+            staff["birth_year"].tolist(),
+            staff["org_code"].tolist(),
+            strict=True,
+        )
+    )
     pairs = set()
-    # Only names that occur more than once can pair up; grouping the rest would cost a frame per person.
-    same_name = ["_surname", "_first_name", "_patronymic"]
-    for _, group in frame[frame.duplicated(same_name, keep=False)].groupby(same_name, sort=False):
-        years = group["birth_year"].dropna().astype(int)
-        if years.nunique() < 2:
+    # Rows grouped by a key in one pass; only keys that occur more than once can pair up.
+    by_name: dict[tuple, list] = {}
+    for i, surname, first_name, patronymic, year, _ in rows:
+        by_name.setdefault((surname, first_name, patronymic), []).append((i, year))
+    for group in by_name.values():
+        if len({int(y) for _, y in group if not _missing(y)}) < 2:
             continue
-        for a in group.index:
-            for b in group.index:
-                if a < b and abs(int(group.at[a, "birth_year"]) - int(group.at[b, "birth_year"])) == 1:
+        for a, year_a in group:
+            for b, year_b in group:
+                if a < b and abs(int(year_a) - int(year_b)) == 1:
                     pairs.add((a, b, "год рождения отличается на один год"))
-    near_name = ["org_code", "birth_year", "_first_name", "_patronymic"]
-    for _, group in frame[frame.duplicated(near_name, keep=False)].groupby(near_name, sort=False):
-        if len(group) < 2:
-            continue
-        for a in group.index:
-            for b in group.index:
-                if a < b and one_letter_apart(group.at[a, "_surname"], group.at[b, "_surname"]):
+    by_near_name: dict[tuple, list] = {}
+    for i, surname, first_name, patronymic, year, org in rows:
+        if not (_missing(year) or _missing(org)):  # as groupby, which leaves out missing keys
+            by_near_name.setdefault((org, year, first_name, patronymic), []).append((i, surname))
+    for group in by_near_name.values():
+        for a, surname_a in group:
+            for b, surname_b in group:
+                if a < b and one_letter_apart(surname_a, surname_b):
                     pairs.add((a, b, "фамилии отличаются одной буквой"))
     for a, b, reason in sorted(pairs):
         earlier, later = sorted(
-            (a, b), key=lambda i: tuple(frame.at[i, c] for c in ("submitted", "file", "row"))
+            (a, b), key=lambda i: tuple(staff.at[i, c] for c in ("submitted", "file", "row"))
         )
-        first = frame.loc[earlier]
+        first = staff.loc[earlier]
         other = f"строка {int(first['row'])} файла «{first['file']}»"
         _warn_at(
             intake,
             "staff",
-            frame.loc[later],
+            staff.loc[later],
             "surname",
             "possible_duplicate_person",
             value="",
             expected=other,
             reason=reason,
         )
+
+
+def _missing(value: object) -> bool:
+    """pd.isna for a scalar, without its dispatch."""
+    return value is None or value is pd.NA or value is pd.NaT or value != value
 
 
 def one_letter_apart(a: str, b: str) -> bool:
