@@ -19,7 +19,7 @@ from pipeline.schedule import (
 )
 from pipeline.templates import LiveLists
 from pipeline.workbook_cache import slice_fingerprints
-from pipeline.workbooks import SheetSpec, display, frame_to_sheet, write_workbook, write_workbook_from
+from pipeline.workbooks import SheetSpec, display, frame_to_sheet, write_workbook_from
 from schemas.kinds import KINDS_BY_SLUG
 from schemas.lists import REMOTE_PLACE
 
@@ -196,6 +196,31 @@ def public_frames(
 
 
 def write_plan_schedule(path: Path, schedule: Schedule, registries, config, year: int) -> Path:
+    """The year's consolidated plan-schedule; copied from the workbook cache when nothing it shows changed."""
+    of_year = {
+        name: frame[frame["plan_year"] == year]
+        for name, frame in (
+            ("groups", schedule.groups),
+            ("status", schedule.status),
+            ("unplaced", schedule.unplaced[["plan_year", "program_code", "reason"]]),
+            ("amendments", schedule.amendments),
+            ("members", schedule.members[["plan_year", "person_id", "group_code"]]),
+            ("solver", schedule.solver.drop(columns=["seconds"])),  # wall time is not shown
+        )
+    }
+    inputs = [
+        year,
+        of_year,
+        registries.catalog[["plan_year", "program_code", "title", "hours"]],
+        registries.providers[["provider_code", "name"]],
+        registries.provider_licences,
+        config,
+    ]
+    build = partial(_plan_schedule_sheets, schedule, registries, config, year)
+    return write_workbook_from(path, inputs, build, title=f"Сводный план-график {year}", sources=SOURCES)
+
+
+def _plan_schedule_sheets(schedule: Schedule, registries, config, year: int) -> list[SheetSpec]:
     names = {m.code: m.name for m in config.municipalities}
     entries = catalog_entries(registries.catalog)
     provider_names = dict(
@@ -283,7 +308,7 @@ def write_plan_schedule(path: Path, schedule: Schedule, registries, config, year
             SOLVER_HEADERS,
         )
     )
-    return write_workbook(path, sheets, title=f"Сводный план-график {year}")
+    return sheets
 
 
 SOLVER_HEADERS = {
