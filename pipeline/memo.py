@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import paths
-from pipeline.intake.cache import retire_other_versions, unwrap_entry, wrap_entry, write_entry
+from pipeline.intake.cache import retire_other_versions, touch, unwrap_entry, wrap_entry, write_entry
 
 ENV = "ASUPK_MEMO_CACHE"  # a folder, or "off" to compute everything afresh
 LIBRARIES = ("pandas", "numpy", "pyarrow")
@@ -108,10 +108,12 @@ class Memo:
         except OSError:
             return False, None
         try:
-            return True, pickle.loads(unwrap_entry(blob))
+            value = pickle.loads(unwrap_entry(blob))
         except Exception:  # a truncated or altered entry: compute again, and let the next keep replace it
             path.unlink(missing_ok=True)
             return False, None
+        touch(path)
+        return True, value
 
     def keep(self, key: str, value: Any) -> None:
         """Remember a result; a failure only costs speed."""

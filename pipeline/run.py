@@ -20,6 +20,8 @@ CARRIED_OVER = ("credentials",)
 
 # From this many files on, workbooks are encoded by worker processes while the run goes on.
 BACKGROUND_WRITING_FROM = 40
+# A cache entry no run has used for this long is removed: content-addressed caches only grow otherwise.
+CACHE_KEEP_DAYS = 30
 
 
 @dataclass
@@ -58,6 +60,7 @@ def run_cycle(args) -> int:
     state = run_stages(ctx)
     carry_over(reports, staging)
     swap_in(staging, reports)
+    prune_caches()
     intake = state["intake"]
     errors = int((state["issues"]["severity"] == "ошибка").sum()) if "issues" in state else 0
     progress(f"Готово: файлов {len(intake.submissions)}, замечаний-ошибок {errors}. Отчёты: {reports}")
@@ -105,6 +108,18 @@ def _record(ctx: RunContext, name: str, started: float, cpu: float) -> None:
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
     )
+
+
+def prune_caches(days: int = CACHE_KEEP_DAYS) -> None:
+    """Entries no run has used for `days` days leave the caches (the read, workbook and memo caches)."""
+    from pipeline.intake.cache import IntakeCache, prune_stale
+    from pipeline.memo import memo_root
+    from pipeline.workbook_cache import cache_root
+
+    intake = IntakeCache.default()
+    for root in (intake.root if intake else None, cache_root(), memo_root()):
+        if root is not None:
+            prune_stale(root, days)
 
 
 def newest_submission(intake) -> date | None:

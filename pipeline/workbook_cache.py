@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import paths
-from pipeline.intake.cache import retire_other_versions, unwrap_entry, wrap_entry, write_entry
+from pipeline.intake.cache import retire_other_versions, touch, unwrap_entry, wrap_entry, write_entry
 
 ENV = "ASUPK_WORKBOOK_CACHE"  # a folder, or "off" to encode every workbook afresh
 WRITER = paths.ROOT / "pipeline" / "workbooks.py"
@@ -95,6 +95,7 @@ def restore(key: str | None, target: Path) -> bool:
         entry.unlink(missing_ok=True)
         return False
     target.write_bytes(data)
+    touch(entry)
     return True
 
 

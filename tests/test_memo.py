@@ -58,3 +58,22 @@ def test_frames_are_told_apart_by_values_order_and_types():
     assert fingerprint(frame) != fingerprint(frame.iloc[::-1])
     assert fingerprint(frame, 1) != fingerprint(frame, 2)
     assert fingerprint({"x": 1, "y": 2}) == fingerprint({"y": 2, "x": 1})
+
+
+def test_entries_unused_for_a_month_are_pruned_and_a_hit_counts_as_use(memo_dir):
+    import os
+    import time
+
+    from pipeline.intake.cache import prune_stale
+
+    memo = Memo("sums", ["pipeline/memo.py"])
+    for key in ("used", "unused", "recent"):
+        memo.keep(key, key)
+    month_ago = time.time() - 31 * 86400
+    for key in ("used", "unused"):
+        (entry,) = memo_dir.rglob(f"{key}.pickle")
+        os.utime(entry, (month_ago, month_ago))
+    assert memo.recall("used") == (True, "used")  # touched now
+    assert prune_stale(memo_dir, 30) == 1
+    assert memo.recall("unused") == (False, None)
+    assert memo.recall("used") == (True, "used") and memo.recall("recent") == (True, "recent")

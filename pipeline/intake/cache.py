@@ -6,6 +6,7 @@ import pickle
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -85,7 +86,8 @@ class IntakeCache:
         return self.folder / key[:2] / f"{key}.pickle"
 
     def holds(self, submission: Submission) -> bool:
-        return self.path_of(submission).is_file()
+        """Whether the cache has this file's read; marks the entry as used (see prune_stale)."""
+        return touch(self.path_of(submission))
 
     def load(self, submission: Submission) -> MappedFile | None:
         """The cached read of this very file, or None: absent, corrupt or unreadable entries count as absent
@@ -132,6 +134,32 @@ def write_entry(path: Path, blob: bytes) -> None:
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def touch(path: Path) -> bool:
+    """Mark a cache entry as used now; False when there is none."""
+    try:
+        os.utime(path)
+    except OSError:
+        return False
+    return True
+
+
+def prune_stale(root: Path, days: int) -> int:
+    """Remove the entries under root not used for `days` days (every hit touches its entry): caches keyed by
+    content would otherwise keep every version of every file for ever. Returns how many were removed."""
+    if not root.is_dir():
+        return 0
+    oldest = time.time() - days * 86400
+    removed = 0
+    for path in root.rglob("*"):
+        try:
+            if path.is_file() and path.stat().st_mtime < oldest:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def retire_other_versions(root: Path, version: str) -> None:
