@@ -329,8 +329,8 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
         # Positions of the groups, and the dates as numpy's: no Timestamp made per listener.
         at = {k: i for i, k in enumerate(keys_of(groups, "plan_year", "group_code"))}
         positions = [at[k] for k in keys]
-        start = groups["start_date"].to_numpy()[positions]
-        end = groups["end_date"].to_numpy()[positions]
+        start = groups["start_date"].to_numpy().astype("datetime64[us]")[positions]
+        end = groups["end_date"].to_numpy().astype("datetime64[us]")[positions]
     else:
         start = [spans.loc[k, "start_date"] for k in keys]
         end = [spans.loc[k, "end_date"] for k in keys]
@@ -343,21 +343,22 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
     rows = zip(
         ordered.index.tolist(),
         *(ordered[c].tolist() for c in ("plan_year", "person_id", "group_code")),
-        ordered["start"].to_numpy().astype("int64").tolist(),
-        ordered["end"].to_numpy().astype("int64").tolist(),
+        # One unit for both columns: their integers compare as the dates do.
+        ordered["start"].to_numpy().astype("datetime64[us]").astype("int64").tolist(),
+        ordered["end"].to_numpy().astype("datetime64[us]").astype("int64").tolist(),
         strict=True,
     )
     missing = pd.NaT.value  # NaT as an integer: a span without a date overlaps nothing, as with Timestamps
     for index, year, person, code, first, last in rows:
         if first == missing or last == missing:
             continue
-        key = (year, person)
-        span = (first, last)
-        hit = next((g for g, s in seen.get(key, []) if overlaps(span, s)), None)
+        taken = seen.setdefault((year, person), [])
+        # overlaps(), inline: this runs once per listener of the region
+        hit = next((g for g, s0, s1 in taken if first <= s1 and s0 <= last), None) if taken else None
         if hit is not None:
             other[index] = hit
         else:
-            seen.setdefault(key, []).append((code, span))
+            taken.append((code, first, last))
     clash = pd.Series(listeners.index.isin(list(other)), index=listeners.index, dtype=bool)
     return _refused(
         intake,

@@ -66,3 +66,63 @@ def test_a_group_below_its_minimum_after_the_clash_is_not_opened():
     groups_left, members_left, dissolved = _without_small_groups(groups, members.iloc[1:], catalog)
     assert groups_left.empty and members_left.empty
     assert list(dissolved["application_id"]) == ["a2"]
+
+
+def test_a_listener_in_two_overlapping_submitted_groups_is_refused_in_the_later_one():
+    from types import SimpleNamespace
+
+    from pipeline.intake.snapshots import FileCounts
+    from pipeline.intake.take_in import IntakeResult
+    from pipeline.issues import IssueLog
+    from pipeline.registries import person_id
+    from pipeline.schedule import _check_listeners
+
+    codes = ["ИРО-001-1", "ИРО-001-2", "ИРО-001-3"]
+    starts = pd.to_datetime(["2027-03-01", "2027-03-04", "2027-03-10"]).astype("datetime64[s]")
+    groups = pd.DataFrame(
+        {
+            "file": "pk/g.xlsx",
+            "row": pd.array([2, 3, 4], dtype="Int64"),
+            "sender": "pk-iro",
+            "plan_year": pd.array([2027] * 3, dtype="Int64"),
+            "group_code": codes,
+            "program_code": "ИРО-001",
+            "start_date": starts,
+            # Another unit than the start: the dates must still compare as dates.
+            "end_date": (starts + pd.Timedelta(days=4)).astype("datetime64[ns]"),
+        }
+    )
+    listeners = pd.DataFrame(
+        {
+            "file": "pk/g.xlsx",
+            "row": pd.array([2, 3, 4], dtype="Int64"),
+            "sender": "pk-iro",
+            "plan_year": pd.array([2027] * 3, dtype="Int64"),
+            "group_code": list(reversed(codes)),
+            "org_code": "100012",
+            "surname": "Петрова",
+            "first_name": "Анна",
+            "patronymic": "Ивановна",
+            "birth_year": pd.array([1980] * 3, dtype="Int64"),
+        }
+    )
+    me = person_id("Петрова", "Анна", "Ивановна", 1980)
+    registries = SimpleNamespace(
+        staff=pd.DataFrame({"person_id": [me], "org_code": ["100012"]}),
+        applications=pd.DataFrame(
+            {"plan_year": pd.array([2027], dtype="Int64"), "person_id": [me], "program_code": ["ИРО-001"]}
+        ),
+    )
+    intake = IntakeResult(
+        submissions=[],
+        records={"schedule_groups": groups, "schedule_listeners": listeners},
+        archive={},
+        counts={"pk/g.xlsx": FileCounts(accepted=6)},
+        log=IssueLog(),
+    )
+    kept = _check_listeners(intake, registries)
+    assert sorted(kept["group_code"]) == ["ИРО-001-1", "ИРО-001-3"]
+    refused = [r for r in intake.log.rows if r["code"] == "listener_overlap"]
+    assert [(r["row"], r["value"]) for r in refused] == [(3, "ИРО-001-2")]
+    assert "ИРО-001-1" in refused[0]["message"]
+    assert intake.counts["pk/g.xlsx"].refused == 1
