@@ -1,5 +1,6 @@
 """Running the whole cycle: stages in the order of pipeline.dag, outputs swapped in only when all succeeded."""
 
+import gc
 import importlib
 import resource
 import shutil
@@ -77,6 +78,9 @@ def run_stages(ctx: RunContext, stages=STAGES) -> dict:
             started, cpu = time.perf_counter(), time.process_time()
             function = getattr(importlib.import_module(module_name), function_name)
             state.update(function(ctx, state))
+            # The state only grows: objects that outlive a stage are moved out of the collector's sight, or
+            # every later full collection walks the whole region's registries again.
+            gc.freeze()
             if name == "intake":
                 if ctx.as_of == date.min:
                     # With no file at all, the day before the first plan year: the same for the same inputs.
@@ -87,6 +91,7 @@ def run_stages(ctx: RunContext, stages=STAGES) -> dict:
                     writers.enter_context(background_writing())
             _record(ctx, name, started, cpu)
         _wait_for_writes(ctx)
+    gc.unfreeze()  # a later run in the same process may collect this one's leftovers
     return state
 
 

@@ -478,17 +478,13 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
     codes = groups["group_code"].tolist()
 
     def build(positions, listed) -> list[SheetSpec]:
-        """The kind's template with the rows under the headers, as templates.write_filled_template fills it."""
+        """The kind's template with the rows under the headers."""
         group_values, listener_values = values()
         rows = {
             "Группы": [[column[p] for column in group_values] for p in positions],
             "Слушатели": [[column[i] for column in listener_values] for i in listed],
         }
-        sheets = templates._template_sheets(kind, config, live)
-        for spec in sheets:
-            if spec.name in rows:
-                spec.rows = rows[spec.name]
-        return sheets
+        return templates.filled_template_sheets(kind, config, live, rows)
 
     written = []
     for (year, provider), positions in sorted(groups.groupby(["plan_year", "provider_code"]).indices.items()):

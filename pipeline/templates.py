@@ -18,7 +18,6 @@ from pipeline.workbooks import (
     display,
     normalise_zip,
     safe_text,
-    write_workbook,
     write_workbook_from,
 )
 from schemas.columns import ColumnInfo, columns_of
@@ -151,20 +150,16 @@ def write_templates_cli(out: Path, inputs: Path, live: LiveLists | None = None) 
     return 0
 
 
-def write_filled_template(
-    out: Path,
-    kind: SubmissionKind,
-    config: RegionConfig,
-    live: LiveLists,
-    rows_by_sheet: dict[str, list[list]],
-) -> Path:
-    """A template of the kind with rows already under the headers (a provider's proposed schedule), written in
-    one pass by the same writer as the blank one."""
+def filled_template_sheets(
+    kind: SubmissionKind, config: RegionConfig, live: LiveLists, rows_by_sheet: dict[str, list[list]]
+) -> list[SheetSpec]:
+    """The sheets of the kind's template with rows already under the headers (a provider's proposed
+    schedule), for the same writer as the blank one."""
     sheets = _template_sheets(kind, config, live)
     for spec in sheets:
         if spec.name in rows_by_sheet:
             spec.rows = rows_by_sheet[spec.name]
-    return write_workbook(out, sheets, title=kind.title)
+    return sheets
 
 
 def fill_template(template: Path, rows_by_sheet: dict[str, list[list[object]]], out: Path) -> Path:
