@@ -100,11 +100,12 @@ def read_floor(inputs: Path) -> dict:
 
 
 def run_pipeline(inputs: Path, out: Path, cache: Path | None, build_site: bool = True, say=None) -> Run:
-    """One whole run in this process, outputs under `out`, the caches (intake and written workbooks) under
+    """One whole run in this process, outputs under `out`, the caches (intake, written workbooks, memo) under
     `cache` (None: no cache at all)."""
     previous = {name: os.environ.get(name) for name in (CACHE_ENV, WORKBOOK_ENV, MEMO_ENV)}
     os.environ[CACHE_ENV] = str(cache / "intake") if cache else "off"
     os.environ[WORKBOOK_ENV] = str(cache / "workbooks") if cache else "off"
+    os.environ[MEMO_ENV] = str(cache / "memo") if cache else "off"
     try:
         shutil.rmtree(out, ignore_errors=True)
         staging = out / "reports.new"

@@ -1,5 +1,6 @@
 """Forming groups from teachers' choices: where each program meets, how many groups, who goes where (CP-SAT)."""
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -122,6 +123,9 @@ def form_groups(
         home = dict(zip(providers["provider_code"], providers["municipality"], strict=True))
     groups, members, unplaced, reports = [], [], [], []
     solved = Memo("groups-solve", ["pipeline/groups.py"], ["ortools"]) if reuse else None
+    travel_km = functools.cache(
+        functools.partial(_travel_km, config)
+    )  # the same pairs, program after program
     for year in sorted(applications["plan_year"].dropna().unique().tolist()):
         year = int(year)
         started = time.perf_counter()
@@ -140,7 +144,7 @@ def form_groups(
                 form=entry["form"],
                 sites=program_sites(entry, config, home.get(entry["provider_code"])),
             )
-            result = _program_groups(year, program, choices, config, deterministic_limit, totals, solved)
+            result = _program_groups(year, program, choices, travel_km, deterministic_limit, totals, solved)
             groups.extend(result[0])
             members.extend(result[1])
             unplaced.extend(result[2])
@@ -214,7 +218,13 @@ def _choices_by_program(apps: pd.DataFrame):
 
 
 def _program_groups(
-    year, program: Program, choices: list[Choice], config, limit, totals: _Totals, solved: Memo | None = None
+    year,
+    program: Program,
+    choices: list[Choice],
+    travel_km,
+    limit,
+    totals: _Totals,
+    solved: Memo | None = None,
 ):
     totals.programs += 1
     if not program.sites:
@@ -231,7 +241,7 @@ def _program_groups(
         by_class.setdefault((choice.origin, choice.wish), []).append(choice)
     keys = sorted(by_class)
     counts = np.array([len(by_class[k]) for k in keys], dtype=int)
-    travel = np.array([[_travel_km(config, origin, site) for site in program.sites] for origin, _ in keys])
+    travel = np.array([[travel_km(origin, site) for site in program.sites] for origin, _ in keys])
     cost = np.array(
         [
             [

@@ -95,6 +95,13 @@ class Memo:
     def enabled(self) -> bool:
         return self.root is not None
 
+    def holds_any(self) -> bool:
+        """Whether any result of this code version is kept (a cold store has none)."""
+        if self.root is None:
+            return False
+        folder = self.root / self.version
+        return folder.is_dir() and next(folder.glob("*/*.pickle"), None) is not None
+
     def _path(self, key: str) -> Path:
         return self.root / self.version / key[:2] / f"{key}.pickle"
 

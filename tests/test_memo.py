@@ -77,3 +77,11 @@ def test_entries_unused_for_a_month_are_pruned_and_a_hit_counts_as_use(memo_dir)
     assert prune_stale(memo_dir, 30) == 1
     assert memo.recall("unused") == (False, None)
     assert memo.recall("used") == (True, "used") and memo.recall("recent") == (True, "recent")
+
+
+def test_a_store_tells_whether_it_holds_anything_of_its_code_version(memo_dir):
+    memo = Memo("sums", ["pipeline/memo.py"])
+    assert not memo.holds_any()
+    memo.keep("k", 1)
+    assert memo.holds_any()
+    assert not Memo("sums", ["pipeline/memo.py", "pipeline/run.py"]).holds_any()

@@ -132,3 +132,27 @@ def test_a_section_is_written_again_only_when_what_it_read_changed(tmp_path, mon
     later = replace(view, model=replace(model, as_of=date(2027, 1, 9)))
     assert "2027-01-09" in cached_section(section_memo(), "titles", catalog_titles, later)["titles.md"]
     assert len(calls) == 4
+
+
+def test_a_few_changed_pages_are_built_without_worker_processes(tmp_path, monkeypatch):
+    """The first build of a year renders every page (workers pay off); a rebuild in the same work folder with
+    one program changed renders a handful and stays in this process; the site equals a cold one either way."""
+    from pipeline.publish import build as build_module
+
+    calls = []
+    real = build_module.build_years
+    monkeypatch.setattr(
+        build_module,
+        "build_years",
+        lambda model, builds, parallel=True: (
+            calls.append((len(builds), parallel)) or real(model, builds, parallel)
+        ),
+    )
+    memo = str(tmp_path / "memo")
+    build(site_model(), tmp_path, "site", memo, monkeypatch)
+    assert calls == [(len(YEARS), True)]
+    assert build_module.changed_pages({"index.md": "x"}, tmp_path / "work-site" / "2027" / "docs") == 1
+    site, _ = build(changed_model(), tmp_path, "site", memo, monkeypatch)
+    assert calls[1] == (1, False)
+    cold, _ = build(changed_model(), tmp_path, "cold", "off", monkeypatch)
+    assert_same_tree(site, cold)

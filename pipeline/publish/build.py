@@ -35,6 +35,9 @@ from pipeline.publish.versions import redirect_html, versions_json
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_BUILD_WORKERS = 4
+# Starting the build workers costs about as much as rendering this many pages: with fewer pages to render
+# again (the rest come from the page cache), the years are built one after another in this process.
+FEW_PAGES = 100
 
 
 def build_site(
@@ -55,6 +58,7 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
         builds, stats, keys = [], {}, {}
+        changed = 0
         years = year_memo()
         for view in views:
             pages, nav = year_pages(view, sections)
@@ -62,9 +66,12 @@ def build_site(
             if restore_year(years, keys[view.year], staging / str(view.year)):
                 stats[view.year] = PageStats(hits=len(pages), whole_year=True)
                 continue
-            docs_dir = write_docs(pages, Path(work_dir) / str(view.year))
+            docs_dir = Path(work_dir) / str(view.year) / "docs"
+            changed += changed_pages(pages, docs_dir)
+            write_docs(pages, docs_dir.parent)
             builds.append((view.year, docs_dir, staging / str(view.year), nav))
-        stats |= build_years(model, builds)
+        few = changed <= FEW_PAGES and page_memo().holds_any()
+        stats |= build_years(model, builds, parallel=not few)
         for year, _, out_dir, _ in builds:
             keep_year(years, keys[year], out_dir)
         (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
@@ -96,9 +103,27 @@ def write_docs(pages: dict[str, str | bytes], year_work_dir: Path) -> Path:
     return docs_dir
 
 
-def build_years(model: SiteModel, builds: list[tuple[int, Path, Path, list]]) -> dict[int, PageStats]:
+def changed_pages(pages: dict[str, str | bytes], docs_dir: Path) -> int:
+    """How many pages differ from the docs the previous build wrote (all of them when there are none)."""
+    if not docs_dir.is_dir():
+        return len(pages)
+    changed = 0
+    for relative, content in pages.items():
+        target = docs_dir / relative
+        try:
+            old = target.read_bytes()
+        except OSError:
+            changed += 1
+            continue
+        changed += old != (content if isinstance(content, bytes) else content.encode("utf-8"))
+    return changed
+
+
+def build_years(
+    model: SiteModel, builds: list[tuple[int, Path, Path, list]], parallel: bool = True
+) -> dict[int, PageStats]:
     """Each plan year's mkdocs build is independent: on several cores they run side by side."""
-    workers = min(len(builds), os.cpu_count() or 1, MAX_BUILD_WORKERS)
+    workers = min(len(builds), os.cpu_count() or 1, MAX_BUILD_WORKERS) if parallel else 1
     if workers < 2:
         return {
             year: run_mkdocs(model, year, docs_dir, out_dir, nav) for year, docs_dir, out_dir, nav in builds
