@@ -135,8 +135,8 @@ def test_a_section_is_written_again_only_when_what_it_read_changed(tmp_path, mon
 
 
 def test_a_few_changed_pages_are_built_without_worker_processes(tmp_path, monkeypatch):
-    """The first build of a year renders every page (workers pay off); a rebuild in the same work folder with
-    one program changed renders a handful and stays in this process; the site equals a cold one either way."""
+    """The first build of a year renders every page (workers pay off); a rebuild with one program changed
+    renders a handful and stays in this process; the site equals a cold one either way."""
     from pipeline.publish import build as build_module
 
     calls = []
@@ -149,10 +149,11 @@ def test_a_few_changed_pages_are_built_without_worker_processes(tmp_path, monkey
         ),
     )
     memo = str(tmp_path / "memo")
-    build(site_model(), tmp_path, "site", memo, monkeypatch)
+    build(site_model(), tmp_path, "first", memo, monkeypatch)
     assert calls == [(len(YEARS), True)]
-    assert build_module.changed_pages({"index.md": "x"}, tmp_path / "work-site" / "2027" / "docs") == 1
-    site, _ = build(changed_model(), tmp_path, "site", memo, monkeypatch)
+    assert build_module.changed_pages({"a.md": "1", "b.md": "2"}, {"a.md": "1", "b.md": "3"}) == 1
+    assert build_module.changed_pages({"a.md": "1"}, None) == 1
+    site, _ = build(changed_model(), tmp_path, "site", memo, monkeypatch)  # another work folder: a fresh CI
     assert calls[1] == (1, False)
     cold, _ = build(changed_model(), tmp_path, "cold", "off", monkeypatch)
     assert_same_tree(site, cold)

@@ -1,5 +1,6 @@
 """Builds the public site: markdown per plan year from the frames, mkdocs per year, versions, atomic swap."""
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -16,6 +17,7 @@ from mkdocs.config import load_config
 
 from pipeline import paths
 from pipeline.memo import ENV as MEMO_ENV
+from pipeline.memo import fingerprint
 from pipeline.publish.model import SiteModel, YearView
 from pipeline.publish.page_cache import (
     PageStats,
@@ -38,6 +40,7 @@ MAX_BUILD_WORKERS = 4
 # Starting the build workers costs about as much as rendering this many pages: with fewer pages to render
 # again (the rest come from the page cache), the years are built one after another in this process.
 FEW_PAGES = 100
+LAST_DOCS = "the pages of the last build of"  # with the site's name: the memo key of a year's page digests
 
 
 def build_site(
@@ -60,20 +63,24 @@ def build_site(
         builds, stats, keys = [], {}, {}
         changed = 0
         years = year_memo()
+        digests = {}
         for view in views:
             pages, nav = year_pages(view, sections)
-            keys[view.year] = year_key(pages, nav, site_name(model, view.year), build_epoch(model))
+            name = site_name(model, view.year)
+            keys[view.year] = year_key(pages, nav, name, build_epoch(model))
+            digests[name] = page_digests(pages)
             if restore_year(years, keys[view.year], staging / str(view.year)):
                 stats[view.year] = PageStats(hits=len(pages), whole_year=True)
                 continue
-            docs_dir = Path(work_dir) / str(view.year) / "docs"
-            changed += changed_pages(pages, docs_dir)
-            write_docs(pages, docs_dir.parent)
+            docs_dir = write_docs(pages, Path(work_dir) / str(view.year))
+            changed += changed_pages(digests[name], years.recall(fingerprint(LAST_DOCS, name))[1])
             builds.append((view.year, docs_dir, staging / str(view.year), nav))
         few = changed <= FEW_PAGES and page_memo().holds_any()
         stats |= build_years(model, builds, parallel=not few)
         for year, _, out_dir, _ in builds:
             keep_year(years, keys[year], out_dir)
+        for name, pages_digests in digests.items():
+            years.keep(fingerprint(LAST_DOCS, name), pages_digests)
         (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
         latest = model.latest_year
         (staging / "index.html").write_text(redirect_html(latest, f"{latest}/"), encoding="utf-8")
@@ -103,20 +110,20 @@ def write_docs(pages: dict[str, str | bytes], year_work_dir: Path) -> Path:
     return docs_dir
 
 
-def changed_pages(pages: dict[str, str | bytes], docs_dir: Path) -> int:
-    """How many pages differ from the docs the previous build wrote (all of them when there are none)."""
-    if not docs_dir.is_dir():
-        return len(pages)
-    changed = 0
-    for relative, content in pages.items():
-        target = docs_dir / relative
-        try:
-            old = target.read_bytes()
-        except OSError:
-            changed += 1
-            continue
-        changed += old != (content if isinstance(content, bytes) else content.encode("utf-8"))
-    return changed
+def page_digests(pages: dict[str, str | bytes]) -> dict[str, str]:
+    return {
+        relative: hashlib.sha256(
+            content if isinstance(content, bytes) else content.encode("utf-8")
+        ).hexdigest()
+        for relative, content in pages.items()
+    }
+
+
+def changed_pages(digests: dict[str, str], last: dict[str, str] | None) -> int:
+    """How many pages differ from the year's last build (all of them when none is known)."""
+    if last is None:
+        return len(digests)
+    return sum(last.get(relative) != digest for relative, digest in digests.items())
 
 
 def build_years(
