@@ -151,8 +151,9 @@ def test_a_few_changed_pages_are_built_without_worker_processes(tmp_path, monkey
     memo = str(tmp_path / "memo")
     build(site_model(), tmp_path, "first", memo, monkeypatch)
     assert calls == [(len(YEARS), True)]
-    assert build_module.changed_pages({"a.md": "1", "b.md": "2"}, {"a.md": "1", "b.md": "3"}) == 1
-    assert build_module.changed_pages({"a.md": "1"}, None) == 1
+    now = build_module.page_digests({"a.md": "один", "b.md": "два"})
+    assert build_module.changed_pages(now, build_module.page_digests({"a.md": "один", "b.md": "три"})) == 6
+    assert build_module.changed_pages(now, None) == 14
     site, _ = build(changed_model(), tmp_path, "site", memo, monkeypatch)  # another work folder: a fresh CI
     assert calls[1] == (1, False)
     cold, _ = build(changed_model(), tmp_path, "cold", "off", monkeypatch)

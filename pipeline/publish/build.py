@@ -37,9 +37,9 @@ from pipeline.publish.versions import redirect_html, versions_json
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_BUILD_WORKERS = 4
-# Starting the build workers costs about as much as rendering this many pages: with fewer pages to render
-# again (the rest come from the page cache), the years are built one after another in this process.
-FEW_PAGES = 100
+# Starting the build workers costs about as much as rendering this much markdown (a few seconds): with less
+# to render again (the rest comes from the page cache), the years are built one after another in this process.
+FEW_BYTES = 1_000_000
 LAST_DOCS = "the pages of the last build of"  # with the site's name: the memo key of a year's page digests
 
 
@@ -75,7 +75,7 @@ def build_site(
             docs_dir = write_docs(pages, Path(work_dir) / str(view.year))
             changed += changed_pages(digests[name], years.recall(fingerprint(LAST_DOCS, name))[1])
             builds.append((view.year, docs_dir, staging / str(view.year), nav))
-        few = changed <= FEW_PAGES and page_memo().holds_any()
+        few = changed <= FEW_BYTES and page_memo().holds_any()
         stats |= build_years(model, builds, parallel=not few)
         for year, _, out_dir, _ in builds:
             keep_year(years, keys[year], out_dir)
@@ -110,20 +110,19 @@ def write_docs(pages: dict[str, str | bytes], year_work_dir: Path) -> Path:
     return docs_dir
 
 
-def page_digests(pages: dict[str, str | bytes]) -> dict[str, str]:
-    return {
-        relative: hashlib.sha256(
-            content if isinstance(content, bytes) else content.encode("utf-8")
-        ).hexdigest()
-        for relative, content in pages.items()
-    }
+def page_digests(pages: dict[str, str | bytes]) -> dict[str, tuple[str, int]]:
+    """Each page's sha256 and size in bytes."""
+    found = {}
+    for relative, content in pages.items():
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        found[relative] = (hashlib.sha256(data).hexdigest(), len(data))
+    return found
 
 
-def changed_pages(digests: dict[str, str], last: dict[str, str] | None) -> int:
-    """How many pages differ from the year's last build (all of them when none is known)."""
-    if last is None:
-        return len(digests)
-    return sum(last.get(relative) != digest for relative, digest in digests.items())
+def changed_pages(digests: dict[str, tuple[str, int]], last: dict | None) -> int:
+    """How many bytes of pages differ from the year's last build (all of them when none is known)."""
+    last = last or {}
+    return sum(size for relative, (digest, size) in digests.items() if last.get(relative, ("",))[0] != digest)
 
 
 def build_years(
