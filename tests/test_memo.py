@@ -76,6 +76,11 @@ def test_entries_unused_for_a_month_are_pruned_and_a_hit_counts_as_use(memo_dir)
     assert memo.recall("used") == (True, "used")  # touched now
     assert prune_stale(memo_dir, 30) == 1
     assert memo.recall("unused") == (False, None)
+    memo.keep("unused", "again")
+    (entry,) = memo_dir.rglob("unused.pickle")
+    os.utime(entry, (month_ago, month_ago))
+    assert prune_stale(memo_dir, 30) == 0  # once a day is enough
+    assert memo.recall("unused") == (True, "again")
     assert memo.recall("used") == (True, "used") and memo.recall("recent") == (True, "recent")
 
 

@@ -145,16 +145,28 @@ def touch(path: Path) -> bool:
     return True
 
 
+PRUNED_MARK = ".pruned"
+
+
 def prune_stale(root: Path, days: int) -> int:
     """Remove the entries under root not used for `days` days (every hit touches its entry): caches keyed by
-    content would otherwise keep every version of every file for ever. Returns how many were removed."""
+    content would otherwise keep every version of every file for ever. At most once a day per root. Returns how
+    many were removed."""
     if not root.is_dir():
         return 0
-    oldest = time.time() - days * 86400
+    now = time.time()
+    mark = root / PRUNED_MARK
+    try:
+        if now - mark.stat().st_mtime < 86400:  # walking every entry once a day is enough
+            return 0
+    except OSError:
+        pass
+    mark.touch()
+    oldest = now - days * 86400
     removed = 0
     for path in root.rglob("*"):
         try:
-            if path.is_file() and path.stat().st_mtime < oldest:
+            if path.is_file() and path != mark and path.stat().st_mtime < oldest:
                 path.unlink()
                 removed += 1
         except OSError:
