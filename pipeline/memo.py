@@ -57,9 +57,8 @@ def _feed(digest, part: Any) -> None:
         digest.update(b"F")
         digest.update(repr([(str(c), str(t)) for c, t in part.dtypes.items()]).encode())
         digest.update(repr(list(part.index.names)).encode())
-        digest.update(pd.util.hash_pandas_object(part.index).to_numpy().tobytes())
-        for column in part.columns:  # a column at a time: the hash of a whole frame mixes columns in a sum
-            digest.update(pd.util.hash_pandas_object(part[column], index=False).to_numpy().tobytes())
+        # One pass: pandas combines the columns' and the index's hashes of a row in their order.
+        digest.update(pd.util.hash_pandas_object(part, index=True).to_numpy().tobytes())
     elif isinstance(part, pd.Series):
         digest.update(b"S")
         digest.update(f"{part.name!r}:{part.dtype}".encode())

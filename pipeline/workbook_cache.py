@@ -53,8 +53,8 @@ def inputs_key(inputs: object, title: str, sources: tuple[str, ...]) -> str | No
 
 
 def frame_fingerprint(frame: pd.DataFrame) -> str:
-    """A fingerprint of a frame's rows in order, its column names and dtypes; not its index. One hash pass
-    (pipeline.memo.fingerprint makes two, and hashes the index)."""
+    """A fingerprint of a frame's rows in order, its column names and dtypes; not its index (pipeline.memo's
+    fingerprint hashes the index too), so equal slices of different frames match."""
     digest = hashlib.sha256(_shape(frame))
     digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
     return digest.hexdigest()

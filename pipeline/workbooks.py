@@ -143,8 +143,9 @@ def _write_now(path: Path, sheets: list[SheetSpec], title: str, key: str | None)
     path.parent.mkdir(parents=True, exist_ok=True)
     if key is None and workbook_cache.cache_root() is not None:  # no cache: no need to hash the content
         key = workbook_cache.content_key(sheets, title)
-    if workbook_cache.restore(key, path):
-        return path
+        if workbook_cache.restore(key, path):
+            return path
+    # A key given by write_workbook_from was looked up already, before the sheets were built.
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
     workbook = xlsxwriter.Workbook(str(path), options)
     workbook.set_properties({"created": FIXED_CREATED, "title": title, "author": "АСУПК"})
