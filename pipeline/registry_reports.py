@@ -153,7 +153,24 @@ def _sqlite_column(series: pd.Series) -> list[object]:
         return series.to_numpy().tolist()
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return [None if v != v else v for v in series.to_numpy().tolist()]
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        # Few distinct days in a long column: each formatted once.
+        codes, days = pd.factorize(series)
+        shown = [day.strftime("%Y-%m-%d") for day in days] + [None]  # code -1 (missing) takes the last
+        return [shown[code] for code in codes.tolist()]
+    if dtype.kind in "OUiub" and (
+        dtype == np.dtype(object) or isinstance(dtype, pd.api.extensions.ExtensionDtype)
+    ):
+        # Text, nullable integers or flags: Python values with None for missing, without a call per value.
+        values = series.to_numpy(dtype=object, na_value=None).tolist()
+        if set(map(type, values)) <= _PLAIN:
+            return values
+        return [_sqlite_value(v) for v in values]
     return [_sqlite_value(v) for v in series]
+
+
+# What sqlite3 stores as given, the same as _sqlite_value() returns it.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _sqlite_type(series: pd.Series) -> str:

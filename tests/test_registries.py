@@ -135,3 +135,28 @@ def test_analysts_state_is_written_deterministically_and_never_names_people_publ
     for frames in first["public"].values():
         for frame in frames.values():
             assert not {"surname", "first_name", "patronymic", "birth_year", "person_id"} & set(frame.columns)
+
+
+def test_sqlite_columns_convert_whole_columns_as_value_by_value():
+    """The column-wise conversion gives what converting each value gives, missing values included."""
+    import numpy as np
+
+    from pipeline.registry_reports import _sqlite_column, _sqlite_value
+
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series(["а", None, "=1"], dtype="str"),
+            "count": pd.Series([1, None, 3], dtype="Int64"),
+            "flag": pd.Series([True, None, False], dtype="boolean"),
+            "plain_flag": [True, False, True],
+            "number": [1.5, float("nan"), 2.0],
+            "day": pd.to_datetime(["2026-10-15", None, "2026-10-15"]),
+            "mixed": pd.Series(["x", 5, None], dtype=object),
+            "numpy_ints": pd.Series([pd.NA, np.int64(2), np.int64(3)], dtype=object),
+        }
+    )
+    for column in frame.columns:
+        expected = [_sqlite_value(v) for v in frame[column]]
+        got = _sqlite_column(frame[column])
+        assert got == expected, column
+        assert [type(v) for v in got] == [type(v) for v in expected], column
