@@ -10,6 +10,7 @@ import pytest
 from pipeline.publish import build_site
 from pipeline.publish.model import YearView
 from pipeline.publish.section_cache import cached_section, section_memo
+from pipeline.publish.sections import data_pages
 from tests.test_site import YEARS, site_model
 
 CACHES = ("ASUPK_MEMO_CACHE", "ASUPK_INTAKE_CACHE", "ASUPK_WORKBOOK_CACHE")
@@ -154,7 +155,83 @@ def test_a_few_changed_pages_are_built_without_worker_processes(tmp_path, monkey
     now = build_module.page_digests({"a.md": "один", "b.md": "два"})
     assert build_module.changed_pages(now, build_module.page_digests({"a.md": "один", "b.md": "три"})) == 6
     assert build_module.changed_pages(now, None) == 14
+    data = build_module.page_digests({"a.md": "один", "data/a.json": b"[1]"})
+    assert build_module.changed_pages(data, build_module.page_digests({"a.md": "один"})) == 0
     site, _ = build(changed_model(), tmp_path, "site", memo, monkeypatch)  # another work folder: a fresh CI
     assert calls[1] == (1, False)
     cold, _ = build(changed_model(), tmp_path, "cold", "off", monkeypatch)
     assert_same_tree(site, cold)
+
+
+def test_search_stems_are_kept_between_runs_and_give_the_same_index(tmp_path, monkeypatch):
+    """A fresh process (a build worker) starts with the stems of the words seen before; the index it writes is
+    the same as one stemmed from nothing."""
+    import json
+
+    from pipeline.publish import search_stems
+
+    def index(folder: Path) -> Path:
+        path = folder / "search" / "search_index.json"
+        path.parent.mkdir(parents=True)
+        docs = [{"location": "", "title": "Программы", "text": "<p>Учителя математики и учитель физики</p>"}]
+        path.write_text(json.dumps({"config": {"fields": {}}, "docs": docs}), encoding="utf-8")
+        return path
+
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
+    monkeypatch.setattr(search_stems, "_STEMS", {})
+    search_stems.add_stems(index(tmp_path / "first").parent.parent)
+    kept = search_stems.stems_memo().recall(search_stems.KNOWN)[1]
+    assert kept["учителя"] == kept["учитель"] == "учител"
+
+    monkeypatch.setattr(search_stems, "_STEMS", {})
+    stemmed = []
+    real = search_stems._stemmer
+
+    class Counting:
+        def stemWord(self, word):
+            stemmed.append(word)
+            return real().stemWord(word)
+
+    monkeypatch.setattr(search_stems, "_stemmer", lambda: Counting())
+    search_stems.add_stems(index(tmp_path / "second").parent.parent)
+    assert stemmed == []
+    first = (tmp_path / "first" / "search" / "search_index.json").read_bytes()
+    assert (tmp_path / "second" / "search" / "search_index.json").read_bytes() == first
+    assert '"stems":"программ учител математик и физик"' in first.decode()
+
+
+def test_a_change_in_one_municipality_renders_its_page_and_one_table_only(tmp_path, monkeypatch):
+    """Within a section written again, a municipality's page and an open-data table are taken from the memo
+    when what they show is unchanged."""
+    from pipeline.publish import municipality_pages as pages_module
+    from pipeline.publish import open_data
+
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
+    rendered, tables = [], []
+    real_render, real_files = pages_module.render, open_data.table_files
+    monkeypatch.setattr(
+        pages_module, "render", lambda name, **k: rendered.append(name) or real_render(name, **k)
+    )
+    monkeypatch.setattr(open_data, "table_files", lambda t: tables.append(len(t)) or real_files(t))
+    model = site_model()
+    view = YearView(model, 2027, model.frames_of(2027))
+    first = pages_module.municipality_pages(view)
+    data = data_pages(view)
+    assert rendered.count("municipality.md.j2") == len(model.config.municipalities) and len(tables) > 2
+    rendered.clear(), tables.clear()
+
+    stats = view.frames["municipality_stats"].copy()
+    first_code = stats["municipality_code"].astype(str).iloc[0]
+    stats.loc[stats.index[0], "applications"] = stats["applications"].iloc[0] + 7
+    changed = replace(view, frames=view.frames | {"municipality_stats": stats})
+    again = pages_module.municipality_pages(changed)
+    assert rendered.count("municipality.md.j2") == 1
+    assert [p for p in again if again[p] != first[p]] == [
+        "municipalities/index.md",
+        f"municipalities/{first_code}.md",
+    ]
+    assert data_pages(changed) != data
+    assert len(tables) == 2  # the municipalities' table and the key figures (their sum) alone
+
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", "off")
+    assert pages_module.municipality_pages(changed) == again

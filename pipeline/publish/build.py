@@ -120,9 +120,14 @@ def page_digests(pages: dict[str, str | bytes]) -> dict[str, tuple[str, int]]:
 
 
 def changed_pages(digests: dict[str, tuple[str, int]], last: dict | None) -> int:
-    """How many bytes of pages differ from the year's last build (all of them when none is known)."""
+    """How many bytes of markdown differ from the year's last build (all of it when none is known). Other files
+    (open data, calendars) are only copied: however big, they cost mkdocs nothing to render."""
     last = last or {}
-    return sum(size for relative, (digest, size) in digests.items() if last.get(relative, ("",))[0] != digest)
+    return sum(
+        size
+        for relative, (digest, size) in digests.items()
+        if relative.endswith(".md") and last.get(relative, ("",))[0] != digest
+    )
 
 
 def build_years(

@@ -4,11 +4,13 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from pipeline.memo import fingerprint
 from pipeline.publish.grouping import RowsBy
 from pipeline.publish.model import YearView
 from pipeline.publish.monitoring_pages import QUARTER_NAMES
 from pipeline.publish.municipal_map import municipal_map_svg
 from pipeline.publish.render import render
+from pipeline.publish.section_cache import kept_part
 from pipeline.publish.submission_pages import submission_rows
 
 # municipality_stats columns the pages name; counts of people are shown as «<5» when small.
@@ -46,26 +48,37 @@ def municipality_pages(view: YearView) -> dict[str, str]:
     monitoring_of = RowsBy(view.frame("monitoring_municipality"), "municipality", ["quarter"], as_text=True)
     organisations_of = RowsBy(view.frame("organisations"), "municipality", ["org_code"], as_text=True)
     submissions_of = _submissions_by_municipality(view)
+    catalog_digest = fingerprint(sorted(catalog_codes))
     for m in config.municipalities:
-        pages[f"municipalities/{m.code}.md"] = render(
-            "municipality.md.j2",
-            m=m,
-            year=view.year,
-            stats=stats.get(m.code),
-            coverage=coverage(stats.get(m.code)),
-            labels=STAT_LABELS,
-            people=PEOPLE_COUNTS,
-            threshold=view.threshold,
-            placement=_row(view.frame("placement"), "municipality", m.code),
-            held=held_in(m.code),
-            attended=attended_by(m.code),
-            monitoring=monitoring_of(m.code),
-            quarter_names=QUARTER_NAMES,
-            organisations=organisations_of(m.code),
-            submissions=submissions_of(m.code),
-            catalog_codes=catalog_codes,
+        page = {
+            "m": m,
+            "year": view.year,
+            "stats": stats.get(m.code),
+            "coverage": coverage(stats.get(m.code)),
+            "labels": STAT_LABELS,
+            "people": PEOPLE_COUNTS,
+            "threshold": view.threshold,
+            "placement": _row(view.frame("placement"), "municipality", m.code),
+            "held": held_in(m.code),
+            "attended": attended_by(m.code),
+            "monitoring": monitoring_of(m.code),
+            "quarter_names": QUARTER_NAMES,
+            "organisations": organisations_of(m.code),
+            "submissions": submissions_of(m.code),
+        }
+        pages[f"municipalities/{m.code}.md"] = kept_part(
+            lambda page=page: render("municipality.md.j2", **page, catalog_codes=catalog_codes),
+            "municipality page",
+            {k: _by_value(v) for k, v in page.items() if k != "people"},
+            sorted(PEOPLE_COUNTS),
+            catalog_digest,
         )
     return pages
+
+
+def _by_value(value: object) -> object:
+    """A page's rows as it shows them: their labels in the whole frame do not reach the page."""
+    return value.reset_index(drop=True) if isinstance(value, pd.DataFrame) else value
 
 
 def coverage(stats: dict | None) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.publish.model import YearView
 from pipeline.publish.render import render
+from pipeline.publish.section_cache import kept_part
 from pipeline.workbooks import write_csv
 
 DATA_DIR = "data"
@@ -211,16 +212,20 @@ def open_tables(view: YearView, key_figures: pd.DataFrame) -> dict[str, pd.DataF
 
 
 def open_data_files(view: YearView, tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
-    """CSV and JSON of every table and the datapackage.json, by path under docs_dir."""
-    files: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="asupk-open-data-") as scratch:
-        for name, table in tables.items():
-            path = write_csv(Path(scratch) / f"{name}.csv", table)
-            files[f"{DATA_DIR}/{name}.csv"] = path.read_bytes()
-    for name, table in tables.items():
-        files[f"{DATA_DIR}/{name}.json"] = json_bytes(records(table))
+    """CSV and JSON of every table and the datapackage.json, by path under docs_dir. A table whose rows are
+    those of a kept run takes its two files from the memo."""
+    made = {name: kept_part(lambda t=t: table_files(t), "open data table", t) for name, t in tables.items()}
+    files = {f"{DATA_DIR}/{name}.csv": csv for name, (csv, _) in made.items()}
+    files |= {f"{DATA_DIR}/{name}.json": json_file for name, (_, json_file) in made.items()}
     files[f"{DATA_DIR}/datapackage.json"] = json_bytes(datapackage(view, tables))
     return files
+
+
+def table_files(table: pd.DataFrame) -> tuple[bytes, bytes]:
+    """The table as CSV and as JSON."""
+    with tempfile.TemporaryDirectory(prefix="asupk-open-data-") as scratch:
+        csv = write_csv(Path(scratch) / "table.csv", table).read_bytes()
+    return csv, json_bytes(records(table))
 
 
 def records(table: pd.DataFrame) -> list[dict]:

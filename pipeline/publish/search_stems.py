@@ -8,6 +8,8 @@ from pathlib import Path
 
 import snowballstemmer
 
+from pipeline.memo import Memo
+
 WORD = re.compile(r"[0-9a-zа-яё]+")
 TAG = re.compile(r"<[^>]+>")
 
@@ -17,10 +19,21 @@ def _stemmer():
     return snowballstemmer.stemmer("russian")
 
 
-@cache
+# A site repeats a few thousand words hundreds of thousands of times: each is stemmed once, and the stems of
+# the words seen are kept between runs (a worker process building one year starts with them).
+KNOWN = "the stems of the words seen"
+_STEMS: dict[str, str] = {}
+
+
+def stems_memo() -> Memo:
+    return Memo("search-stems", ("pipeline/publish/search_stems.py",), ("snowballstemmer",))
+
+
 def _stem(word: str) -> str:
-    """A site repeats a few thousand words hundreds of thousands of times: each is stemmed once."""
-    return _stemmer().stemWord(word)
+    stem = _STEMS.get(word)
+    if stem is None:
+        stem = _STEMS[word] = _stemmer().stemWord(word)
+    return stem
 
 
 def stems_of(text: str) -> str:
@@ -31,9 +44,15 @@ def stems_of(text: str) -> str:
 
 def add_stems(site_dir: Path) -> None:
     """Adds the «stems» field to site_dir/search/search_index.json, keeping the file deterministic."""
+    memo = stems_memo()
+    if not _STEMS:
+        _STEMS.update(memo.recall(KNOWN)[1] or {})
+    known = len(_STEMS)
     path = site_dir / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     index["config"]["fields"]["stems"] = {"boost": 10.0}
     for doc in index["docs"]:
         doc["stems"] = stems_of(f"{doc.get('title', '')} {doc.get('text', '')}")
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    if len(_STEMS) > known:
+        memo.keep(KNOWN, _STEMS)

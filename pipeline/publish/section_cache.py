@@ -53,6 +53,13 @@ def cached_section(
     return written
 
 
+def kept_part(compute: Callable[[], object], *inputs: object) -> object:
+    """One page (or file) of a section that is written again, from the memo when the values it is made of are
+    unchanged: a change in one municipality renders that municipality's page only. inputs must name the part
+    and hold everything compute() reads, in a form whose pickle is stable (no sets)."""
+    return section_memo().get(fingerprint("part", *inputs), compute)
+
+
 def _content_key(base: str, view: YearView, reads: list[tuple[str, str]], digests: dict | None) -> str:
     digests = {} if digests is None else digests
     return fingerprint(base, reads, [_value(view, kind, name, digests) for kind, name in reads])
