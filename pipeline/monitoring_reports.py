@@ -157,23 +157,28 @@ def write_not_trained(ctx, frame: pd.DataFrame, registries) -> None:
     shown = named(frame, registries, ctx.config).drop(columns=["person_id"])
     keys = slice_fingerprints(shown, ["org_code", "plan_year"])
     columns = [c for c in shown.columns if c not in ("plan_year", "org_code", "org_name")]
-    for (org_code, year), part in shown.groupby(["org_code", "plan_year"], sort=True):
+    body, org_names = shown[columns], shown["org_name"].tolist()
+    # Positions of each organisation's rows, from one grouping: a list whose rows did not change is copied
+    # from the workbook cache without cutting its rows out of the frame.
+    indices = shown.groupby(["org_code", "plan_year"], sort=True).indices
+    for org_code, year in sorted(indices):
+        positions = indices[(org_code, year)]
         login = logins.get(org_code)
         folder = login if isinstance(login, str) else org_code
         caption = (
-            f"Подали заявку, но не обучены в {year} году: {_name_or_code(part['org_name'].iloc[0], org_code)}"
+            f"Подали заявку, но не обучены в {year} году: {_name_or_code(org_names[positions[0]], org_code)}"
         )
         write_workbook_from(
             ctx.reports / "organisations" / folder / f"не обучены-{year}.xlsx",
             [keys[(org_code, year)], caption],
-            partial(_not_trained_sheets, part[columns], caption),
+            partial(_not_trained_sheets, body, positions, caption),
             title=f"Не обучены в {year} году",
             sources=SOURCES,
         )
 
 
-def _not_trained_sheets(part: pd.DataFrame, caption: str) -> list:
-    return [frame_to_sheet("Не обучены", part, HEADERS, title=caption)]
+def _not_trained_sheets(body: pd.DataFrame, positions, caption: str) -> list:
+    return [frame_to_sheet("Не обучены", body.iloc[positions], HEADERS, title=caption)]
 
 
 def _name_or_code(name: object, code: str) -> str:
