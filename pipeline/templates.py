@@ -176,6 +176,9 @@ def fill_template(template: Path, rows_by_sheet: dict[str, list[list[object]]], 
             for c, value in enumerate(row, start=1):
                 _fill_cell(sheet.cell(row=r, column=c), value)
     out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(
+        missing_ok=True
+    )  # a workbook restored there is a link into the workbook cache: never write into it
     workbook.save(out)
     return normalise_zip(out)
 

@@ -4,6 +4,8 @@ unchanged reports (by inputs: without building their sheets)."""
 import hashlib
 import os
 import pickle
+import shutil
+import struct
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -11,10 +13,16 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import paths
-from pipeline.intake.cache import retire_other_versions, touch, unwrap_entry, wrap_entry, write_entry
+from pipeline.intake.cache import retire_other_versions, touch, write_entry
 
 ENV = "ASUPK_WORKBOOK_CACHE"  # a folder, or "off" to encode every workbook afresh
 WRITER = paths.ROOT / "pipeline" / "workbooks.py"
+# Entries hold a workbook's bytes as written, so that a restore can link the entry instead of copying it.
+# (The entries of the earlier format began with a checksum header; another version keeps them apart.)
+ENTRY_FORMAT = b"plain-xlsx-1"
+# A written workbook is a zip without a comment: it ends with the 22-byte end-of-central-directory record.
+END_RECORD = struct.Struct("<4s4H2LH")
+END_SIGNATURE = b"PK\x05\x06"
 
 
 @cache
@@ -22,6 +30,7 @@ def writer_version() -> str:
     """The writer's source and the xlsxwriter version: what turns the same sheets into the same bytes."""
     digest = hashlib.sha256(WRITER.read_bytes())
     digest.update(metadata.version("xlsxwriter").encode())
+    digest.update(ENTRY_FORMAT)
     return digest.hexdigest()[:16]
 
 
@@ -82,21 +91,56 @@ def entry_path(root: Path, key: str) -> Path:
 
 
 def restore(key: str | None, target: Path) -> bool:
-    """Put the cached bytes of this content at `target`; False when there are none (or they are damaged)."""
+    """Put the cached bytes of this content at `target`; False when there are none (or they are damaged).
+
+    The target becomes a hard link to the entry where both lie on one file system (else a copy): entries
+    are never written in place (a keep writes a new file and renames it over the old name; pruning only
+    unlinks), so a later cache write cannot alter an output, and the run's own writers remove a file before
+    writing one at its path, so they never write through a link into the cache."""
     root = cache_root()
     if key is None or root is None:
         return False
     entry = entry_path(root, key)
     try:
-        data = unwrap_entry(entry.read_bytes())
+        whole = _whole_zip(entry)
     except OSError:
         return False
-    except ValueError:
+    if not whole:  # a truncated or altered entry: encode again, and let the keep replace it
         entry.unlink(missing_ok=True)
         return False
-    target.write_bytes(data)
+    try:
+        _link_or_copy(entry, target)
+    except OSError:
+        return False
     touch(entry)
     return True
+
+
+def _whole_zip(path: Path) -> bool:
+    """Whether the file ends with a zip's end record that agrees with its length: a cut-off entry does not.
+    Reads 22 bytes, not the file."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(handle).st_size
+        if size < END_RECORD.size:
+            return False
+        tail = os.pread(handle, END_RECORD.size, size - END_RECORD.size)
+    finally:
+        os.close(handle)
+    signature, _, _, _, _, directory_size, directory_start, comment = END_RECORD.unpack(tail)
+    return (
+        signature == END_SIGNATURE
+        and comment == 0
+        and directory_start + directory_size == size - END_RECORD.size
+    )
+
+
+def _link_or_copy(entry: Path, target: Path) -> None:
+    target.unlink(missing_ok=True)  # a file already there may be a link to another entry: never write into it
+    try:
+        os.link(entry, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(entry, target)
 
 
 def keep(key: str | None, written: Path) -> None:
@@ -109,6 +153,6 @@ def keep(key: str | None, written: Path) -> None:
         if not entry.parent.exists():
             retire_other_versions(root, writer_version())
             entry.parent.mkdir(parents=True, exist_ok=True)
-        write_entry(entry, wrap_entry(written.read_bytes()))
+        write_entry(entry, written.read_bytes())
     except OSError:
         return

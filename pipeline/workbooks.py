@@ -146,6 +146,9 @@ def _write_now(path: Path, sheets: list[SheetSpec], title: str, key: str | None)
         if workbook_cache.restore(key, path):
             return path
     # A key given by write_workbook_from was looked up already, before the sheets were built.
+    # A file already at the path may be a restored workbook, a link into the cache: replace it, never write
+    # into it.
+    path.unlink(missing_ok=True)
     options = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
     workbook = xlsxwriter.Workbook(str(path), options)
     workbook.set_properties({"created": FIXED_CREATED, "title": title, "author": "АСУПК"})
@@ -331,6 +334,7 @@ def normalise_zip(path: Path) -> Path:
     content gives the same bytes."""
     with zipfile.ZipFile(path) as source:
         members = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    path.unlink()  # written anew, not in place: the file may be a link into the workbook cache
     stamp = FIXED_CREATED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in members:

@@ -304,3 +304,42 @@ def test_unchanged_files_feedback_is_copied_and_a_changed_one_built_afresh(regio
     result = take_in(list_input_files(root), root, config)
     feedback.write_feedback(result, feedback.status_table(result, config), tmp_path / "c")
     assert built == ["oo-100012/2026-09-01 работники.xlsx"]
+
+
+def test_a_restored_workbook_is_a_link_that_no_later_write_alters(tmp_path, monkeypatch):
+    """A hit links the entry into the outputs; a later keep of the entry, or a workbook written afresh at a
+    restored path, leaves the other file as it was."""
+    from pipeline import workbook_cache
+
+    root = tmp_path / "workbooks"
+    monkeypatch.setenv(WORKBOOK_ENV, str(root))
+    good = write_workbook(tmp_path / "a.xlsx", sheets("В"), title="").read_bytes()
+    (entry,) = (root / writer_version()).rglob("*.xlsx")
+    restored = write_workbook(tmp_path / "b.xlsx", sheets("В"), title="")
+    assert restored.read_bytes() == good
+    assert restored.stat().st_ino == entry.stat().st_ino  # linked, not copied
+
+    other = write_workbook(tmp_path / "other.xlsx", sheets("Г"), title="")
+    workbook_cache.keep(entry.stem, other)  # the entry replaced under the same name
+    assert restored.read_bytes() == good and entry.read_bytes() == other.read_bytes()
+
+    workbook_cache.keep(entry.stem, tmp_path / "a.xlsx")
+    again = write_workbook(tmp_path / "c.xlsx", sheets("В"), title="")
+    assert again.stat().st_ino == entry.stat().st_ino
+    write_workbook(again, sheets("Д"), title="")  # a new workbook at a restored path
+    assert entry.read_bytes() == good
+    assert write_workbook(tmp_path / "d.xlsx", sheets("В"), title="").read_bytes() == good
+
+
+def test_a_workbook_is_copied_where_it_cannot_be_linked(tmp_path, monkeypatch):
+    from pipeline import workbook_cache
+
+    monkeypatch.setenv(WORKBOOK_ENV, str(tmp_path / "workbooks"))
+    good = write_workbook(tmp_path / "a.xlsx", sheets("Е"), title="").read_bytes()
+
+    def refuse(source, target):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(workbook_cache.os, "link", refuse)
+    copied = write_workbook(tmp_path / "b.xlsx", sheets("Е"), title="")
+    assert copied.read_bytes() == good and copied.stat().st_nlink == 1
