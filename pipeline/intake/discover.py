@@ -57,12 +57,37 @@ def list_input_files(inputs: Path) -> list[Path]:
     return found
 
 
+class Places:
+    """The inputs folder and the files' folders, each resolved once: resolving a path costs a system call
+    per component, and a region's thousands of files lie in a few hundred folders."""
+
+    def __init__(self, inputs: Path):
+        self.root = inputs.resolve()
+        self._folders: dict[Path, Path] = {}
+
+    def real(self, path: Path) -> Path:
+        """path.resolve(), with the folder's resolution reused (a link itself is followed wherever it goes)."""
+        if path.is_symlink():
+            return path.resolve()
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return folder / path.name
+
+
 def describe(
-    path: Path, inputs: Path, plan_years: tuple[int, ...], log: IssueLog, login: str | None = None
+    path: Path,
+    inputs: Path,
+    plan_years: tuple[int, ...],
+    log: IssueLog,
+    login: str | None = None,
+    places: Places | None = None,
 ) -> Submission | None:
-    """What the file's place and name say; None (and an issue) when that cannot be told."""
+    """What the file's place and name say; None (and an issue) when that cannot be told. `places` carries
+    the folders already resolved when many files are described."""
+    places = places or Places(inputs)
     try:
-        relative = path.resolve().relative_to(inputs.resolve())
+        relative = places.real(path).relative_to(places.root)
         name = relative.as_posix()
     except ValueError:
         relative, name = None, path.name
