@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.config import load_config
 from pipeline.intake import layout as layout_module
-from pipeline.intake import take_in as take_in_module
+from pipeline.intake import take_kind as take_kind_module
 from pipeline.intake.cache import ENV, MAGIC, IntakeCache, code_version, entry_key
 from pipeline.intake.discover import describe, list_input_files
 from pipeline.intake.take_in import take_in
@@ -92,14 +92,15 @@ def test_only_the_changed_file_is_read_again(region, tmp_path, monkeypatch, coun
 
 def test_only_the_changed_kind_is_validated_and_folded_again(region, tmp_path, monkeypatch):
     """Kinds whose files, senders' roles and settings are unchanged are recalled whole (records, archive,
-    counts, issues); a school's new staff list takes in the staff lists again, and the result is a cold one's."""
+    counts, issues); a school's new staff list takes in that school's shard of the staff lists again, and the
+    result is a cold one's."""
     root = tmp_path / "inputs"
     shutil.copytree(region, root)
     cache = tmp_path / "cache"
     taken = []
-    real = take_in_module._take_kind
+    real = take_kind_module.take_shards
     monkeypatch.setattr(
-        take_in_module, "_take_kind", lambda kind, *rest: taken.append(kind.slug) or real(kind, *rest)
+        take_kind_module, "take_shards", lambda kind, *rest: taken.append(kind.slug) or real(kind, *rest)
     )
     intake(root, cache, monkeypatch)
     kinds = len(taken)

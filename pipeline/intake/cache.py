@@ -81,18 +81,22 @@ class IntakeCache:
     def folder(self) -> Path:
         return self.root / code_version()
 
-    def path_of(self, submission: Submission) -> Path:
-        key = entry_key(submission)
-        return self.folder / key[:2] / f"{key}.pickle"
+    def path_of(self, submission: Submission, key: str | None = None) -> Path:
+        """`key`, when the caller has worked out entry_key(submission) already."""
+        return Path(self._place(key or entry_key(submission)))
 
-    def holds(self, submission: Submission) -> bool:
+    def _place(self, key: str) -> str:
+        # Joined as text: a re-run asks for every file's entry, and Path joins cost more than the lookup.
+        return f"{self.root}/{code_version()}/{key[:2]}/{key}.pickle"
+
+    def holds(self, submission: Submission, key: str | None = None) -> bool:
         """Whether the cache has this file's read; marks the entry as used (see prune_stale)."""
-        return touch(self.path_of(submission))
+        return touch(self._place(key or entry_key(submission)))
 
-    def load(self, submission: Submission) -> MappedFile | None:
+    def load(self, submission: Submission, key: str | None = None) -> MappedFile | None:
         """The cached read of this very file, or None: absent, corrupt or unreadable entries count as absent
         (a corrupt one is removed, so the next store rebuilds it)."""
-        path = self.path_of(submission)
+        path = self.path_of(submission, key)
         try:
             blob = path.read_bytes()
         except OSError:
@@ -136,7 +140,7 @@ def write_entry(path: Path, blob: bytes) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
-def touch(path: Path) -> bool:
+def touch(path: Path | str) -> bool:
     """Mark a cache entry as used now; False when there is none."""
     try:
         os.utime(path)
