@@ -346,3 +346,70 @@ def test_browser_stemmer_agrees_with_snowballstemmer(page, built):
     in_browser = page.evaluate("words => words.map(w => window.russianStem(w))", words)
     expected = snowballstemmer.stemmer("russian").stemWords(words)
     assert [(w, b) for w, b, e in zip(words, in_browser, expected, strict=True) if b != e] == []
+
+
+def test_submission_status_has_a_page_per_municipality_and_the_regional_files_on_its_summary():
+    from pipeline.publish.model import YearView
+    from pipeline.publish.municipality_pages import municipality_pages
+    from pipeline.publish.submission_pages import submission_pages
+
+    model = site_model()
+    first, second = (m.code for m in model.config.municipalities[:2])
+    row = {"plan_year": 2027, "quarter": pd.NA, "deadline": pd.Timestamp("2026-10-15"), "status": "принят"}
+    submissions = pd.DataFrame(
+        [
+            row
+            | {
+                "file": "a.xlsx",
+                "login": "oo-1",
+                "kind_title": "Заявки",
+                "submitted": pd.Timestamp("2026-10-01"),
+                "late": False,
+                "accepted": 40,
+                "refused": 2,
+            },
+            row
+            | {
+                "file": "b.xlsx",
+                "login": "oo-1",
+                "kind_title": "Заявки",
+                "submitted": pd.Timestamp("2026-10-20"),
+                "late": True,
+                "accepted": 5,
+                "refused": 0,
+            },
+            row
+            | {
+                "file": "c.xlsx",
+                "login": "pk-iro",
+                "kind_title": "Программы",
+                "submitted": pd.Timestamp("2026-06-01"),
+                "late": False,
+                "accepted": 12,
+                "refused": 0,
+            },
+        ]
+    )
+    organisations = pd.DataFrame(
+        {
+            "org_code": ["100001"],
+            "name": ["Школа № 1"],
+            "org_type": ["школа"],
+            "municipality": [first],
+            "login": ["oo-1"],
+        }
+    )
+    view = YearView(model, 2027, {"submissions": submissions, "organisations": organisations})
+    pages = submission_pages(view)
+    assert set(pages) == {"submissions/index.md"} | {
+        f"submissions/{m.code}.md" for m in model.config.municipalities
+    }
+    index = pages["submissions/index.md"]
+    assert f"]({first}.md) | 1 | 2 | 1 | 1 | 45 | 2 |" in index
+    assert f"]({second}.md) | 0 | 0 | 0 | 0 | 0 | 0 |" in index
+    assert "| pk-iro | Программы |" in index and "| oo-1 |" not in index
+    mine = pages[f"submissions/{first}.md"]
+    assert mine.count("| oo-1 | Заявки |") == 2 and "20.10.2026 | 15.10.2026 | с опозданием" in mine
+    assert "Файлов нет." in pages[f"submissions/{second}.md"]
+    page = municipality_pages(view)[f"municipalities/{first}.md"]
+    assert "файлов: **2** (в срок:\n1, с опозданием: 1)" in page and f"(../submissions/{first}.md)" in page

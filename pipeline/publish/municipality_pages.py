@@ -11,7 +11,7 @@ from pipeline.publish.monitoring_pages import QUARTER_NAMES
 from pipeline.publish.municipal_map import municipal_map_svg
 from pipeline.publish.render import render
 from pipeline.publish.section_cache import kept_part
-from pipeline.publish.submission_pages import submission_rows
+from pipeline.publish.submission_pages import login_municipalities, municipality_summary, submission_rows
 
 # municipality_stats columns the pages name; counts of people are shown as «<5» when small.
 STAT_LABELS = {
@@ -127,17 +127,15 @@ def _attended_by(schedule: pd.DataFrame | None, attended: pd.DataFrame | None) -
     return lambda code: by_code.get(code, empty)
 
 
-def _submissions_by_municipality(view: YearView) -> Callable[[str], list[dict] | None]:
-    """Files of each municipality's organisations and of its municipal operator."""
+def _submissions_by_municipality(view: YearView) -> Callable[[str], dict | None]:
+    """How many files each municipality's organisations and municipal operator sent (the files are listed on
+    the submissions section's page of the municipality)."""
     submissions = view.frame("submissions")
     if submissions is None:
         return lambda code: None
-    logins: dict[str, set] = {}
-    for name in ("organisations", "municipal_operators"):
-        frame = view.frame(name)
-        if frame is not None:
-            for municipality, login in zip(frame["municipality"].astype(str), frame["login"], strict=True):
-                if not pd.isna(login):
-                    logins.setdefault(municipality, set()).add(login)
-    rows = submission_rows(submissions)  # sorted once; a municipality's rows keep that order
-    return lambda code: [row for row in rows if row["login"] in logins.get(code, ())]
+    municipality_of = login_municipalities(view)
+    mine: dict[str, list[dict]] = {}
+    for row in submission_rows(submissions):
+        for code in municipality_of.get(row["login"], ()):
+            mine.setdefault(code, []).append(row)
+    return lambda code: municipality_summary(mine.get(code, []))
