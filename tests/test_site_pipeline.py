@@ -4,7 +4,7 @@ import html
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 import pytest
@@ -300,18 +300,35 @@ def _first_cells_after(page, heading: str) -> list[str]:
 
 @pytest.mark.browser
 def test_schedule_calendar_shows_every_group_in_its_months(page, model):
+    """Each month's page draws the groups that meet in it; together the tables list every group once."""
     year = model.latest_year
     schedule = model.frames_of(year)["schedule"]
     page.goto(f"{page.base}/{year}/schedule/")
-    months = page.locator("svg.schedule-month")
-    assert months.count() >= 1 and months.first.is_visible()
-    bars = page.eval_on_selector_all("svg.schedule-month a text", "labels => labels.map(t => t.textContent)")
-    expected = 0
+    linked = page.eval_on_selector_all(
+        "article table a[href]", "links => links.map(a => a.getAttribute('href'))"
+    )
+    bars, listed, expected = [], [], 0
     for month in range(1, 13):
         first = pd.Timestamp(year, month, 1)
         last = first + pd.offsets.MonthEnd(0)
-        expected += int(((schedule["start_date"] <= last) & (schedule["end_date"] >= first)).sum())
+        active = int(((schedule["start_date"] <= last) & (schedule["end_date"] >= first)).sum())
+        expected += active
+        if not active:
+            continue
+        assert f"{month:02d}/" in linked
+        page.goto(f"{page.base}/{year}/schedule/{month:02d}/")
+        assert page.locator("svg.schedule-month").first.is_visible()
+        bars += page.eval_on_selector_all(
+            "svg.schedule-month a text", "labels => labels.map(t => t.textContent)"
+        )
+        listed += page.eval_on_selector_all(
+            "article table tbody tr td:first-child", "cells => cells.map(c => c.textContent)"
+        )
     assert len(bars) == expected and set(bars) == set(schedule["group_code"])
+    assert sorted(listed) == sorted(schedule["group_code"])
+    catalog = page.eval_on_selector("svg.schedule-month a[href]", "a => a.getAttribute('href')")
+    page.goto(urljoin(page.url, catalog))
+    assert page.locator("h1").count() == 1 and "/catalog/" in page.url
 
 
 @pytest.mark.browser

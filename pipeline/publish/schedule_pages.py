@@ -16,33 +16,45 @@ WIDTH, LABEL, ROW, HEAD = 760, 110, 18, 22
 
 
 def schedule_pages(view: YearView) -> dict[str, str | bytes]:
+    """An index (status, calendars, the months) and a page per month with its calendar and the groups that start
+    in it: a change in one group re-renders its month, not a table of every group of the year."""
     schedule = view.frames["schedule"].sort_values(["start_date", "group_code"], kind="stable")
     pages: dict[str, str | bytes] = dict(ics_files(view, schedule))
-    municipalities = view.config.municipality_by_code
     in_catalog = _codes(view.frame("catalog"), "program_code")
-    months = [
-        (
-            MONTHS[month - 1],
-            month_svg(schedule, view.year, month, in_catalog),
-            _active(schedule, view.year, month),
+    table = {
+        "by_code": view.config.municipality_by_code,
+        "threshold": view.threshold,
+        "catalog_codes": in_catalog,
+        "provider_codes": _codes(view.frame("providers_public"), "provider_code"),
+    }
+    starts = schedule["start_date"]
+    months = []
+    for month in range(1, 13):
+        starting = schedule[(starts.dt.year == view.year) & (starts.dt.month == month)]
+        active = len(_active(schedule, view.year, month))
+        months.append((month, MONTHS[month - 1], len(starting), active))
+        if starting.empty and not active:
+            continue
+        pages[f"schedule/{month:02d}.md"] = render(
+            "schedule_month.md.j2",
+            year=view.year,
+            month=MONTHS[month - 1],
+            svg=month_svg(schedule, view.year, month, in_catalog, root="../../"),
+            groups=list(starting.itertuples()),
+            **table,
         )
-        for month in range(1, 13)
-    ]
+    elsewhere = schedule[starts.dt.year != view.year]
     pages["schedule/index.md"] = render(
         "schedule.md.j2",
         year=view.year,
         status=schedule_status_line(view.frame("schedule_status")),
-        groups=list(schedule.itertuples()),
+        count=len(schedule),
         months=months,
         municipalities=view.config.municipalities,
-        by_code=municipalities,
-        held=set(schedule["place_code"].dropna()),
         programs=sorted(set(schedule["program_code"])),
-        titles=dict(zip(schedule["program_code"], schedule["title"], strict=False)),
         has_distance=(schedule["place_code"] == "дистанционно").any(),
-        threshold=view.threshold,
-        catalog_codes=in_catalog,
-        provider_codes=_codes(view.frame("providers_public"), "provider_code"),
+        groups=list(elsewhere.itertuples()),
+        **table,
     )
     return pages
 
@@ -57,8 +69,11 @@ def _active(schedule: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     return schedule[(schedule["start_date"] <= last) & (schedule["end_date"] >= first)]
 
 
-def month_svg(schedule: pd.DataFrame, year: int, month: int, linked: set[str] = frozenset()) -> str:
-    """The groups that meet in a month as bars over its days; each bar links to the program's page."""
+def month_svg(
+    schedule: pd.DataFrame, year: int, month: int, linked: set[str] = frozenset(), root: str = "../"
+) -> str:
+    """The groups that meet in a month as bars over its days; each bar links to the program's page (root: the
+    way from the page's address up to the year's site)."""
     active = _active(schedule, year, month)
     if active.empty:
         return ""
@@ -83,7 +98,7 @@ def month_svg(schedule: pd.DataFrame, year: int, month: int, linked: set[str] = 
         end = min(g.end_date, pd.Timestamp(year, month, days)).day
         x0, x1 = LABEL + (start - 1) * step, LABEL + end * step
         tip = f"{g.group_code}: {g.title}, {g.place}, {g.start_date:%d.%m.%Y}–{g.end_date:%d.%m.%Y}"
-        href = f' href="../catalog/{slug(g.program_code)}/"' if g.program_code in linked else ""
+        href = f' href="{root}catalog/{slug(g.program_code)}/"' if g.program_code in linked else ""
         parts.append(
             f"<a{href}><title>{escape(tip)}</title>"
             f'<text x="4" y="{y + 12}" class="cal-label">{escape(g.group_code)}</text>'
