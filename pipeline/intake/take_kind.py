@@ -58,8 +58,8 @@ def take_kind(
     config: RegionConfig,
 ) -> KindOutcome:
     """The kind's records, archive, counts and issues. `keys[file]` is the key of the file's cached read (its
-    bytes and what its path says). A kind whose shards are all unchanged is recalled whole; otherwise the
-    unchanged shards are recalled, the others taken in together in one batch, and the kind put together."""
+    bytes and what its path says). A kind kept whole for the same shards is recalled; otherwise the unchanged
+    shards are recalled, the others taken in together in one batch, and the kind put together."""
     shard_memo = Memo("intake-shards", KIND_SOURCES)
     kind_memo = Memo("intake-kinds", KIND_SOURCES)
     shards: dict[int, list[Submission]] = defaultdict(list)
@@ -86,7 +86,10 @@ def take_kind(
             if shard_keys:
                 shard_memo.keep(shard_keys[number], fresh[number])
     whole = _combined(kind, [outcomes[n] for n in sorted(outcomes)])
-    if kind_key:
+    # A kind taken in afresh, or put together from shards all kept, is kept whole for the runs that leave it
+    # be. After a change to some of its shards it is not: the next upload most likely changes it again, and
+    # a big kind's entry (the staff lists: ~20 MB) would be written on every such run for nothing.
+    if kind_key and len(pending) in (0, len(shards)):
         kind_memo.keep(kind_key, whole)
     return whole
 
