@@ -80,6 +80,8 @@ def test_warm_builds_reuse_pages_and_equal_cold_builds_byte_for_byte(cold_builds
     # the program's page, the catalog, the open data page and the home page (it lists what changed) at most
     assert 1 <= stats[2027].rendered <= 4
     assert stats[2027].hits > 10
+    # the theme's templates were compiled once and kept for the later builds
+    assert list((tmp_path / "memo" / "jinja-bytecode").glob("__jinja2_*"))
 
 
 def test_a_damaged_cache_entry_is_rendered_again(cold_builds, tmp_path, monkeypatch):

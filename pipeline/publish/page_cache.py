@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import jinja2
 import mkdocs.commands.build as mkdocs_build_module
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+from mkdocs.theme import Theme
 
 from pipeline import paths
 from pipeline.memo import Memo, fingerprint
@@ -124,6 +126,7 @@ def cached_pages(memo: Memo, key: str):
     stats = PageStats()
     original_render = Page.render
     original_build_page = mkdocs_build_module._build_page
+    original_get_env = Theme.get_env
     kept: dict[int, tuple[str, KeptPage | None]] = {}  # id(page) -> (its key, the kept page or None)
 
     def render(page: Page, config, files: Files) -> None:
@@ -175,13 +178,24 @@ def cached_pages(memo: Memo, key: str):
             html=target.read_bytes() if target.exists() else b"",
         )
 
+    def get_env(theme: Theme) -> jinja2.Environment:
+        """The theme's templates compiled once for all builds (jinja checks each one's source against it)."""
+        env = original_get_env(theme)
+        if memo.enabled:
+            folder = memo.root.parent / "jinja-bytecode"
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
+
     Page.render = render
     mkdocs_build_module._build_page = build_page
+    Theme.get_env = get_env
     try:
         yield stats
     finally:
         Page.render = original_render
         mkdocs_build_module._build_page = original_build_page
+        Theme.get_env = original_get_env
 
 
 def keep_pages(memo: Memo, stats: PageStats) -> None:
