@@ -90,3 +90,22 @@ def test_changing_one_school_drops_exactly_one_staff_row(tmp_path):
     assert original.sheets["Работники"].rows[:-1] == before.sheets["Работники"].rows
     assert rows_before == len(original.sheets["Работники"].rows) - 1
     assert differing_files(inputs.parent / "x", inputs.parent / "x") == []
+
+
+def test_a_bench_without_the_control_run_says_the_check_was_not_made(tmp_path, capsys):
+    from pipeline.bench import Run, print_report, report
+
+    timings = [
+        {"stage": s, "seconds": 1.0, "cpu_seconds": 1.0, "peak_rss_mb": 10.0} for s in ("intake", "publish")
+    ]
+    cold = Run(seconds=2.0, timings=timings, rows_in=100, out=tmp_path)
+    warm = Run(seconds=0.5, timings=timings, rows_in=100, out=tmp_path)
+    floor = {"seconds": 0.5, "files": 3, "bytes": 10, "cells": 300, "workers": 2}
+    result = report(
+        "country", 86, floor, {"seconds": 1.0, "years": 1}, cold, warm, None, "oo-1/x.xlsx", None, True
+    )
+    assert result["pass"]["rerun_identical_to_cold"] is None
+    assert result["rerun"]["cold_seconds_same_inputs"] is None and result["rerun"]["differing_files"] is None
+    assert result["ratios"]["rerun_to_full_run"] == 0.25
+    print_report(result)
+    assert "контрольный прогон не выполнялся" in capsys.readouterr().out
