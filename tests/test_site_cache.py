@@ -172,20 +172,22 @@ def test_search_stems_are_kept_between_runs_and_give_the_same_index(tmp_path, mo
 
     from pipeline.publish import search_stems
 
-    def index(folder: Path) -> Path:
+    def index(folder: Path, text: str = "<p>Учителя математики и учитель физики</p>") -> Path:
         path = folder / "search" / "search_index.json"
         path.parent.mkdir(parents=True)
-        docs = [{"location": "", "title": "Программы", "text": "<p>Учителя математики и учитель физики</p>"}]
+        docs = [{"location": "", "title": "Программы", "text": text}]
         path.write_text(json.dumps({"config": {"fields": {}}, "docs": docs}), encoding="utf-8")
         return path
 
     monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
     monkeypatch.setattr(search_stems, "_STEMS", {})
+    monkeypatch.setattr(search_stems, "_TEXTS", {})
     search_stems.add_stems(index(tmp_path / "first").parent.parent)
-    kept = search_stems.stems_memo().recall(search_stems.KNOWN)[1]
-    assert kept["учителя"] == kept["учитель"] == "учител"
+    words, texts = search_stems.stems_memo().recall(search_stems.KNOWN)[1]
+    assert words["учителя"] == words["учитель"] == "учител" and len(texts) == 1
 
     monkeypatch.setattr(search_stems, "_STEMS", {})
+    monkeypatch.setattr(search_stems, "_TEXTS", {})
     stemmed = []
     real = search_stems._stemmer
 
@@ -200,6 +202,10 @@ def test_search_stems_are_kept_between_runs_and_give_the_same_index(tmp_path, mo
     first = (tmp_path / "first" / "search" / "search_index.json").read_bytes()
     assert (tmp_path / "second" / "search" / "search_index.json").read_bytes() == first
     assert '"stems":"программ учител математик и физик"' in first.decode()
+    search_stems.add_stems(index(tmp_path / "third", "Физики и математики").parent.parent)  # known words
+    assert stemmed == [] and '"stems":"программ физик и математик"' in (
+        tmp_path / "third" / "search" / "search_index.json"
+    ).read_text(encoding="utf-8")
 
 
 def test_a_change_in_one_municipality_renders_its_page_and_one_table_only(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
 """Russian search: the built search index gets a «stems» field of Snowball stems for every page section."""
 
+import hashlib
 import html
 import json
 import re
@@ -20,9 +21,10 @@ def _stemmer():
 
 
 # A site repeats a few thousand words hundreds of thousands of times: each is stemmed once, and the stems of
-# the words seen are kept between runs (a worker process building one year starts with them).
-KNOWN = "the stems of the words seen"
+# the words and of the search sections seen are kept between runs (a worker building one year starts with them).
+KNOWN = "the stems of the words and texts seen"
 _STEMS: dict[str, str] = {}
+_TEXTS: dict[bytes, str] = {}  # a section's text's digest -> its stems: runs and years share most sections
 
 
 def stems_memo() -> Memo:
@@ -46,13 +48,20 @@ def add_stems(site_dir: Path) -> None:
     """Adds the «stems» field to site_dir/search/search_index.json, keeping the file deterministic."""
     memo = stems_memo()
     if not _STEMS:
-        _STEMS.update(memo.recall(KNOWN)[1] or {})
-    known = len(_STEMS)
+        kept = memo.recall(KNOWN)[1] or ({}, {})
+        _STEMS.update(kept[0])
+        _TEXTS.update(kept[1])
+    known = len(_STEMS), len(_TEXTS)
     path = site_dir / "search" / "search_index.json"
     index = json.loads(path.read_text(encoding="utf-8"))
     index["config"]["fields"]["stems"] = {"boost": 10.0}
     for doc in index["docs"]:
-        doc["stems"] = stems_of(f"{doc.get('title', '')} {doc.get('text', '')}")
+        text = f"{doc.get('title', '')} {doc.get('text', '')}"
+        digest = hashlib.sha256(text.encode()).digest()
+        stems = _TEXTS.get(digest)
+        if stems is None:
+            stems = _TEXTS[digest] = stems_of(text)
+        doc["stems"] = stems
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    if len(_STEMS) > known:
-        memo.keep(KNOWN, _STEMS)
+    if (len(_STEMS), len(_TEXTS)) != known:
+        memo.keep(KNOWN, (_STEMS, _TEXTS))
