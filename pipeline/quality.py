@@ -2,7 +2,10 @@
 expectation holds back the outputs that depend on it, not the whole run."""
 
 import logging
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -224,7 +227,42 @@ def run_suites(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.DataF
     return pd.DataFrame(rows, columns=["table", "check", "columns", "success", "observed", "blocking"])
 
 
+# great_expectations takes about two seconds to import. A run of a region starts a worker process that imports it
+# while the stages before the gate run (the second core is idle then on a re-run); the gate validates there.
+WARM_UP_FROM = 1000  # input files: below this the run is too short for the import to hide behind it
+_worker: ProcessPoolExecutor | None = None
+
+
+def start_validator() -> None:
+    global _worker
+    if _worker is None and (os.cpu_count() or 1) >= 2:
+        _worker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))
+        _worker.submit(_import_gx)
+
+
+def stop_validator() -> None:
+    global _worker
+    if _worker is not None:
+        _worker.shutdown(wait=False, cancel_futures=True)
+        _worker = None
+
+
+def _import_gx() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations  # noqa: F401
+
+
 def _validate(suites: dict[str, tuple[pd.DataFrame, list]]) -> dict[str, list[tuple[bool, str]]]:
+    """In the warmed-up worker when there is one (a worker lost on the way costs only its head start)."""
+    if _worker is not None:
+        try:
+            return _worker.submit(_validate_here, suites).result()
+        except BrokenProcessPool:
+            stop_validator()
+    return _validate_here(suites)
+
+
+def _validate_here(suites: dict[str, tuple[pd.DataFrame, list]]) -> dict[str, list[tuple[bool, str]]]:
     """Each table validated against its suite as one batch of one in-memory asset: table -> (success,
     observed) of each expectation, in the suite's order. (A checkpoint would add an asset, a batch definition
     and a validation definition per table, and GX re-serialises its whole project config for each.)"""
@@ -372,7 +410,10 @@ def run_quality(ctx, state: dict) -> dict:
     public = {year: dict(frames) for year, frames in state.get("public", {}).items()}
     for year, frames in public_frames(reg, ctx.config).items():
         public.setdefault(year, {}).update(frames)
-    quality = check_quality(reg, ctx.config, public)
+    try:
+        quality = check_quality(reg, ctx.config, public)
+    finally:
+        stop_validator()
     log_failures(quality, state["intake"].log)
     write_quality_report(quality, ctx.reports / "quality.xlsx")
     return {"quality": quality}

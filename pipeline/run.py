@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from pipeline import quality
 from pipeline.config import ConfigError, RegionConfig, load_config
 from pipeline.dag import STAGE_TITLES, STAGES
 from pipeline.workbooks import background_writing, flush_background_writes
@@ -89,6 +90,9 @@ def run_stages(ctx: RunContext, stages=STAGES) -> dict:
                     )
                 if len(state["intake"].submissions) >= BACKGROUND_WRITING_FROM:
                     writers.enter_context(background_writing())
+                if len(state["intake"].submissions) >= quality.WARM_UP_FROM and "quality" in dict(stages):
+                    quality.start_validator()
+                    writers.callback(quality.stop_validator)
             _record(ctx, name, started, cpu)
         _wait_for_writes(ctx)
     gc.unfreeze()  # a later run in the same process may collect this one's leftovers

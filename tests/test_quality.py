@@ -140,3 +140,32 @@ def test_the_gate_runs_before_every_output_it_may_hold_back():
             asking.append(name)
     assert {"needs", "registry_reports"} <= set(asking)
     assert all(order.index("quality") < order.index(name) for name in asking)
+
+
+def test_the_warmed_up_validator_gives_what_this_process_gives(monkeypatch):
+    """A region's run validates in a worker that imported great_expectations meanwhile; same results."""
+    from pipeline import quality as quality_module
+
+    frame = pd.DataFrame({"code": ["01", "02", "02", None], "kind": ["школа", "вуз", "школа", "школа"]})
+    suites = {
+        "t": (
+            frame,
+            [
+                ("ExpectColumnValuesToBeUnique", {"column": "code"}),
+                ("ExpectColumnValuesToNotBeNull", {"column": "code"}),
+                ("ExpectColumnValuesToBeInSet", {"column": "kind", "value_set": ["школа"]}),
+            ],
+        )
+    }
+    here = quality_module._validate_here(suites)
+    assert [ok for ok, _ in here["t"]] == [False, False, False]
+    monkeypatch.setattr(quality_module.os, "cpu_count", lambda: 2)
+    quality_module.start_validator()
+    try:
+        worker = quality_module._worker
+        assert worker is not None
+        assert quality_module._validate(suites) == here
+        assert quality_module._worker is worker  # validated there, not after losing it
+    finally:
+        quality_module.stop_validator()
+    assert quality_module._worker is None
