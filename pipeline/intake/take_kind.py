@@ -71,21 +71,23 @@ def take_kind(
     found, whole = kind_memo.recall(kind_key) if kind_key else (False, None)
     if found:
         return whole
-    outcomes, pending = {}, []
+    outcomes, pending = {}, set()
     for number in sorted(shards):
         found, outcome = shard_memo.recall(shard_keys[number]) if shard_keys else (False, None)
         if found:
             outcomes[number] = outcome
         else:
-            pending.append(number)
+            pending.add(number)
+    whole = None
     if pending:
         batch = [s for s in of_kind if shard_of(s.login) in pending]
-        fresh = take_shards(kind, batch, reads, context, authority, programs_of, config)
-        for number in pending:
+        fresh, whole = take_shards(kind, batch, reads, context, authority, programs_of, config)
+        for number in sorted(pending):
             outcomes[number] = fresh[number]
             if shard_keys:
                 shard_memo.keep(shard_keys[number], fresh[number])
-    whole = _combined(kind, [outcomes[n] for n in sorted(outcomes)])
+    if len(pending) < len(shards) or whole is None:  # the batch was not the whole kind
+        whole = _combined(kind, [outcomes[n] for n in sorted(outcomes)])
     # A kind taken in afresh, or put together from shards all kept, is kept whole for the runs that leave it
     # be. After a change to some of its shards it is not: the next upload most likely changes it again, and
     # a big kind's entry (the staff lists: ~20 MB) would be written on every such run for nothing.
@@ -125,15 +127,17 @@ def take_shards(
     authority: Authority,
     programs_of: dict[str, str],
     config: RegionConfig,
-) -> dict[int, KindOutcome]:
+) -> tuple[dict[int, KindOutcome], KindOutcome]:
     """Authorise, validate and fold the files of some shards in one batch (validation pays a fixed cost per
-    call), then split what it yields by shard. Each shard's issues keep the order the batch found them in."""
+    call), then split what it yields by shard: each shard's outcome, and the batch's as a whole. Each shard's
+    issues keep the order the batch found them in."""
     # The files' own reading issues go first: validation leaves rows with an error out of the fold.
     log = IssueLog([row for s in batch for row in reads[s.name].log.rows])
     first_issue = len(log.rows)
     numbers = sorted({shard_of(s.login) for s in batch})
     records = {n: {} for n in numbers}
     archive = {n: {} for n in numbers}
+    whole_records, whole_archive = {}, {}
     counts: dict[str, FileCounts] = {}
     allowed = _authorise(kind, batch, authority, log)
     files_ok = [reads[s.name] for s in batch if s.name in allowed and reads[s.name].readable]
@@ -155,8 +159,10 @@ def take_shards(
             gone.extend(merged.archive)
         # One frame for the batch, cut by shard (a frame per shard costs more than the rows in it).
         (columns, kinds), (columns_gone, kinds_gone) = _shapes(sheet)
-        cut = _by_shard(_frame(in_force, columns, sheet.key, kinds), numbers)
-        cut_gone = _by_shard(_frame(gone, columns_gone, sheet.key, kinds_gone), numbers)
+        whole_records[sheet.name] = _frame(in_force, columns, sheet.key, kinds)
+        whole_archive[sheet.name] = _frame(gone, columns_gone, sheet.key, kinds_gone)
+        cut = _by_shard(whole_records[sheet.name], numbers)
+        cut_gone = _by_shard(whole_archive[sheet.name], numbers)
         for number in numbers:
             records[number][sheet.name] = cut[number]
             archive[number][sheet.name] = cut_gone[number]
@@ -173,7 +179,9 @@ def take_shards(
         outcome = outcomes[shard_of_file[sub.name]]
         outcome.counts[sub.name] = counts[sub.name]
         outcome.read_issues[sub.name] = list(reads[sub.name].log.rows)
-    return outcomes
+    read_issues = {s.name: list(reads[s.name].log.rows) for s in batch}
+    whole = KindOutcome(whole_records, whole_archive, counts, read_issues, log.rows[first_issue:])
+    return outcomes, whole
 
 
 def _by_shard(frame: pd.DataFrame, numbers: list[int]) -> dict[int, pd.DataFrame]:
