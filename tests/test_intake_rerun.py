@@ -145,3 +145,21 @@ def test_stacked_shards_are_typed_and_ordered_as_one_frame_of_all_rows():
     # One piece holding a column with no value cut from a batch where it had some: object, as _frame gives.
     alone = _stacked([whole.iloc[1:2].reset_index(drop=True)], columns, ("code",), kinds)
     pd.testing.assert_frame_equal(alone, take_kind_module._frame(rows[1:2], columns, ("code",), kinds))
+
+
+def test_the_programs_providers_key_the_kinds_whose_scope_goes_through_a_program(region):
+    """A schedule or execution row is in its sender's scope through its program's provider: those kinds' keys
+    follow the programs; the staff lists' do not (a new program must not take every school in again)."""
+    from schemas.kinds import KINDS_BY_SLUG
+
+    config = load_config(region)
+    before, after = {"ИРО-001": "ИРО"}, {"ИРО-001": "ИРО", "ОБЩ-001": "ИРО"}
+    for slug in ("schedule", "execution"):
+        kind = KINDS_BY_SLUG[slug]
+        assert take_kind_module._common_key(kind, before, config) != take_kind_module._common_key(
+            kind, after, config
+        )
+    staff = KINDS_BY_SLUG["staff"]
+    assert take_kind_module._common_key(staff, before, config) == take_kind_module._common_key(
+        staff, after, config
+    )
