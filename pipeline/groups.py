@@ -144,7 +144,9 @@ def form_groups(
                 form=entry["form"],
                 sites=program_sites(entry, config, home.get(entry["provider_code"])),
             )
-            result = _program_groups(year, program, choices, travel_km, deterministic_limit, totals, solved)
+            result = _kept_program_groups(
+                year, program, choices, travel_km, deterministic_limit, totals, solved, config
+            )
             groups.extend(result[0])
             members.extend(result[1])
             unplaced.extend(result[2])
@@ -157,6 +159,25 @@ def form_groups(
     )
 
 
+def _kept_program_groups(year, program, choices, travel_km, limit, totals, solved, config):
+    """A program's groups from the memo when its applications, catalog entry and the region's distances are
+    those of an earlier run (then the model is not even set up). Each program's totals are summed on their
+    own and then added, recalled or not, so a re-run's sums are a cold run's to the last bit."""
+    mine = _Totals()
+    if solved is None:
+        result = _program_groups(year, program, choices, travel_km, limit, mine, None)
+    else:
+        key = fingerprint("program groups", year, program, choices, limit, config)
+        found, kept = solved.recall(key)
+        if found:
+            result, mine = kept
+        else:
+            result = _program_groups(year, program, choices, travel_km, limit, mine, solved)
+            solved.keep(key, (result, mine))
+    totals.add(mine)
+    return result
+
+
 @dataclass
 class _Totals:
     programs: int = 0
@@ -165,6 +186,14 @@ class _Totals:
     bound: float = 0.0
     travel: float = 0.0
     optimal: bool = True
+
+    def add(self, other: "_Totals") -> None:
+        self.programs += other.programs
+        self.models += other.models
+        self.objective += other.objective
+        self.bound += other.bound
+        self.travel += other.travel
+        self.optimal &= other.optimal
 
     def row(self, year: int, seconds: float) -> dict:
         gap = (self.objective - self.bound) / self.objective if self.objective > 0 else 0.0

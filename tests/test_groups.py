@@ -130,17 +130,22 @@ def test_a_rerun_recalls_solved_models_and_gives_the_same_plan(choices, tmp_path
     solves = []
     real_solve = groups._solve
     monkeypatch.setattr(groups, "_solve", lambda *args: solves.append(1) or real_solve(*args))
+    set_up = []
+    real_program_groups = groups._program_groups
+    monkeypatch.setattr(
+        groups, "_program_groups", lambda *args: set_up.append(args[1].code) or real_program_groups(*args)
+    )
     cold = form_groups(apps, catalog, CONFIG, providers)
-    solved_cold = len(solves)
+    solved_cold, programs = len(solves), len(set_up)
     assert solved_cold > 0
     warm = form_groups(apps, catalog, CONFIG, providers)
-    assert len(solves) == solved_cold
+    assert len(solves) == solved_cold and len(set_up) == programs  # every program's groups recalled whole
     for part in ("groups", "members", "unplaced"):
         pd.testing.assert_frame_equal(getattr(cold, part), getattr(warm, part))
     assert cold.solver.drop(columns="seconds").equals(warm.solver.drop(columns="seconds"))
     program = warm.groups.groupby("program_code")["place"].nunique().idxmax()  # one solved by the model
     fewer = apps.drop(apps.index[apps["program_code"] == program][:1])
     form_groups(fewer, catalog, CONFIG, providers)
-    assert len(solves) == solved_cold + 1
+    assert len(solves) == solved_cold + 1 and set_up[programs:] == [program]
     assert len(form_groups(apps, catalog, CONFIG, providers, reuse=False).groups) == len(cold.groups)
     assert len(solves) == 2 * solved_cold + 1
