@@ -2,6 +2,7 @@
 
 import functools
 import math
+import pickle
 import time
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -126,6 +127,7 @@ def form_groups(
     travel_km = functools.cache(
         functools.partial(_travel_km, config)
     )  # the same pairs, program after program
+    region = fingerprint(config) if solved is not None else None  # its distances reach every program's groups
     for year in sorted(applications["plan_year"].dropna().unique().tolist()):
         year = int(year)
         started = time.perf_counter()
@@ -145,7 +147,7 @@ def form_groups(
                 sites=program_sites(entry, config, home.get(entry["provider_code"])),
             )
             result = _kept_program_groups(
-                year, program, choices, travel_km, deterministic_limit, totals, solved, config
+                year, program, choices, travel_km, deterministic_limit, totals, solved, region
             )
             groups.extend(result[0])
             members.extend(result[1])
@@ -159,7 +161,7 @@ def form_groups(
     )
 
 
-def _kept_program_groups(year, program, choices, travel_km, limit, totals, solved, config):
+def _kept_program_groups(year, program, choices, travel_km, limit, totals, solved, region):
     """A program's groups from the memo when its applications, catalog entry and the region's distances are
     those of an earlier run (then the model is not even set up). Each program's totals are summed on their
     own and then added, recalled or not, so a re-run's sums are a cold run's to the last bit."""
@@ -167,7 +169,9 @@ def _kept_program_groups(year, program, choices, travel_km, limit, totals, solve
     if solved is None:
         result = _program_groups(year, program, choices, travel_km, limit, mine, None)
     else:
-        key = fingerprint("program groups", year, program, choices, limit, config)
+        # one pickle of the whole list: fingerprint() would walk each application's fields one by one
+        applications = pickle.dumps(choices, protocol=pickle.HIGHEST_PROTOCOL)
+        key = fingerprint("program groups", year, program, applications, limit, region)
         found, kept = solved.recall(key)
         if found:
             result, mine = kept
