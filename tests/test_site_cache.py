@@ -97,6 +97,32 @@ def test_a_damaged_cache_entry_is_rendered_again(cold_builds, tmp_path, monkeypa
     assert sum(s.rendered for s in stats.values()) == 1
 
 
+def test_a_year_is_built_again_when_a_kept_file_of_it_was_altered_or_removed(
+    cold_builds, tmp_path, monkeypatch
+):
+    """A year's build is kept as its files by content; one altered or pruned file means building it again,
+    never copying a wrong site."""
+    _, cold_before, _ = cold_builds
+    memo = tmp_path / "memo"
+    build(site_model(), tmp_path, "first", str(memo), monkeypatch)
+    kept = sorted(p for p in (memo / "site-years").rglob("files/*/*") if p.is_file())
+    assert kept
+    html = next(p for p in kept if b"<html" in p.read_bytes()[:2000])
+    html.write_bytes(html.read_bytes().replace(b"<html", b"<html data-x", 1))
+    again, stats = build(site_model(), tmp_path, "again", str(memo), monkeypatch)
+    assert_same_tree(again, cold_before)
+    assert sorted(y for y in YEARS if not stats[y].whole_year)  # the year holding that file was built
+    assert not html.exists() or b"data-x" not in html.read_bytes()
+    for path in (memo / "site-years").rglob("files/*/*"):
+        path.unlink()
+    third, stats = build(site_model(), tmp_path, "third", str(memo), monkeypatch)
+    assert_same_tree(third, cold_before)
+    assert not any(s.whole_year for s in stats.values())
+    fourth, stats = build(site_model(), tmp_path, "fourth", str(memo), monkeypatch)
+    assert_same_tree(fourth, cold_before)
+    assert all(s.whole_year for s in stats.values())  # kept again by the builds before
+
+
 def test_a_section_is_written_again_only_when_what_it_read_changed(tmp_path, monkeypatch):
     monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
     calls = []

@@ -1,5 +1,6 @@
 """Incremental mkdocs: a page whose markdown, site files, nav and configuration are unchanged reuses its kept HTML."""
 
+import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -12,6 +13,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
 from pipeline import paths
+from pipeline.intake.cache import touch, write_entry
 from pipeline.memo import Memo, fingerprint
 
 # Whatever may change a page's HTML for the same markdown: the code that drives the build, and the libraries.
@@ -96,27 +98,54 @@ def year_key(pages: dict[str, str | bytes], nav: list, site_name: str, as_of_epo
 
 
 def restore_year(memo: Memo, key: str, out_dir: Path) -> bool:
-    """The kept built site of the year into out_dir, when there is one."""
-    found, tree = memo.recall(key)
-    if not found:
+    """The kept built site of the year into out_dir, when there is one and all its files are still kept."""
+    found, manifest = memo.recall(key)
+    if not found or not isinstance(manifest, dict):
         return False
-    for relative, content in tree.items():
+    blobs = _blob_folder(memo)
+    files = {}
+    for relative, digest in manifest.items():
+        try:
+            data = (blobs / digest[:2] / digest).read_bytes()
+        except OSError:
+            return False  # a file pruned since: build the year instead
+        if hashlib.sha256(data).hexdigest() != digest:
+            (blobs / digest[:2] / digest).unlink(missing_ok=True)
+            return False  # altered: build the year, and let the build keep the file again
+        files[relative] = data
+    for relative, data in files.items():
         target = out_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        target.write_bytes(data)
+        touch(blobs / manifest[relative][:2] / manifest[relative])
     return True
 
 
 def keep_year(memo: Memo, key: str, out_dir: Path) -> None:
-    if memo.enabled:
-        memo.keep(
-            key,
-            {
-                p.relative_to(out_dir).as_posix(): p.read_bytes()
-                for p in sorted(out_dir.rglob("*"))
-                if p.is_file()
-            },
-        )
+    """The year's built files by their sha256 and a list of them: files kept by an earlier build (the theme,
+    unchanged pages, data) are not written again."""
+    if not memo.enabled:
+        return
+    blobs = _blob_folder(memo)
+    manifest = {}
+    try:
+        for path in sorted(out_dir.rglob("*")):
+            if not path.is_file():
+                continue
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            manifest[path.relative_to(out_dir).as_posix()] = digest
+            blob = blobs / digest[:2] / digest
+            if not touch(blob):
+                blob.parent.mkdir(parents=True, exist_ok=True)
+                write_entry(blob, data)
+    except OSError:
+        return  # keeping is only for speed
+    memo.keep(key, manifest)
+
+
+def _blob_folder(memo: Memo) -> Path:
+    return memo.root / memo.version / "files"
 
 
 @contextmanager
