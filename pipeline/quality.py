@@ -192,27 +192,32 @@ def public_table(name: str, year: int) -> str:
 
 def run_suites(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.DataFrame:
     """Validate every table with its great-expectations suite. A table whose checked columns and expectations
-    are those of an earlier run takes that run's results from the memo."""
-    memo = Memo("quality", sources=["pipeline/quality.py"], libraries=["great_expectations"])
-    by_table: dict[str, list[tuple[int, Check]]] = {}
-    for number, check in enumerate(checks):
-        by_table.setdefault(check.table, []).append((number, check))
+    are those of an earlier run takes that run's results from the memo; one validated early (validate_early)
+    with the same key takes that result."""
+    memo = quality_memo()
     outcomes: dict[int, tuple[bool, str]] = {}
     pending: dict[str, tuple[pd.DataFrame, list, list[int], str]] = {}
-    for table, numbered in by_table.items():
-        frame = _validation_frame(tables[table], [check for _, check in numbered])
-        specs = [_spec(check, frame) for _, check in numbered]
-        key = fingerprint(table, specs, frame)
+    early = {}
+    for table, numbers, frame, specs, key in _suites(tables, checks):
         found, kept = memo.recall(key)
         if found:
-            outcomes.update(zip([number for number, _ in numbered], kept, strict=True))
+            outcomes.update(zip(numbers, kept, strict=True))
+        elif _early.get(table, ("",))[0] == key:
+            early[table] = (numbers, key, _early[table][1], frame, specs)
         else:
-            pending[table] = (frame, specs, [number for number, _ in numbered], key)
+            pending[table] = (frame, specs, numbers, key)
+    validated = {}
     if pending:
         validated = _validate({table: (frame, specs) for table, (frame, specs, _, _) in pending.items()})
-        for table, (_, _, numbers, key) in pending.items():
-            memo.keep(key, validated[table])
-            outcomes.update(zip(numbers, validated[table], strict=True))
+    for table, (numbers, key, future, frame, specs) in early.items():
+        try:
+            validated[table] = future.result()[table]
+        except BrokenProcessPool:
+            validated[table] = _validate_here({table: (frame, specs)})[table]
+        pending[table] = (frame, specs, numbers, key)
+    for table, (_, _, numbers, key) in pending.items():
+        memo.keep(key, validated[table])
+        outcomes.update(zip(numbers, validated[table], strict=True))
     rows = [
         {
             "table": check.table,
@@ -227,10 +232,38 @@ def run_suites(tables: dict[str, pd.DataFrame], checks: list[Check]) -> pd.DataF
     return pd.DataFrame(rows, columns=["table", "check", "columns", "success", "observed", "blocking"])
 
 
+def quality_memo() -> Memo:
+    return Memo("quality", sources=["pipeline/quality.py"], libraries=["great_expectations"])
+
+
+def _suites(tables: dict[str, pd.DataFrame], checks: list[Check]):
+    """(table, numbers of its checks, the frame they read, their expectations, the memo key) per table."""
+    by_table: dict[str, list[tuple[int, Check]]] = {}
+    for number, check in enumerate(checks):
+        by_table.setdefault(check.table, []).append((number, check))
+    for table, numbered in by_table.items():
+        frame = _validation_frame(tables[table], [check for _, check in numbered])
+        specs = [_spec(check, frame) for _, check in numbered]
+        yield table, [number for number, _ in numbered], frame, specs, fingerprint(table, specs, frame)
+
+
+def validate_early(reg: Registries, config: RegionConfig) -> None:
+    """Right after the registries are merged, their tables' suites go to the warmed-up worker, which validates
+    them while groups, schedule and monitoring run; the gate then finds the results ready. (Their checks read
+    nothing but the registries and the region.)"""
+    if _worker is None:
+        return
+    memo = quality_memo()
+    for table, _, frame, specs, key in _suites(dict(reg.tables()), suite_checks(reg, config, {})):
+        if not memo.recall(key)[0]:
+            _early[table] = (key, _worker.submit(_validate_here, {table: (frame, specs)}))
+
+
 # great_expectations takes about two seconds to import. A run of a region starts a worker process that imports it
 # while the stages before the gate run (the second core is idle then on a re-run); the gate validates there.
 WARM_UP_FROM = 1000  # input files: below this the run is too short for the import to hide behind it
 _worker: ProcessPoolExecutor | None = None
+_early: dict[str, tuple[str, object]] = {}  # table -> (its memo key, the worker's future)
 
 
 def start_validator() -> None:
@@ -242,6 +275,7 @@ def start_validator() -> None:
 
 def stop_validator() -> None:
     global _worker
+    _early.clear()
     if _worker is not None:
         _worker.shutdown(wait=False, cancel_futures=True)
         _worker = None

@@ -93,6 +93,8 @@ def run_stages(ctx: RunContext, stages=STAGES) -> dict:
                 if len(state["intake"].submissions) >= quality.WARM_UP_FROM and "quality" in dict(stages):
                     quality.start_validator()
                     writers.callback(quality.stop_validator)
+            if name == "registries":
+                quality.validate_early(state["registries"], ctx.config)
             _record(ctx, name, started, cpu)
         _wait_for_writes(ctx)
     gc.unfreeze()  # a later run in the same process may collect this one's leftovers

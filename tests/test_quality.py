@@ -169,3 +169,26 @@ def test_the_warmed_up_validator_gives_what_this_process_gives(monkeypatch):
     finally:
         quality_module.stop_validator()
     assert quality_module._worker is None
+
+
+def test_registry_tables_validated_early_are_taken_by_the_gate(region, monkeypatch):
+    """Suites sent to the worker right after the registries give the gate the results it would compute."""
+    from pipeline import quality as quality_module
+
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", "off")
+    state, _ = region
+    reg, config = state["registries"], _config(state)
+    alone = quality_module.check_quality(reg, config, {}).expectations
+    monkeypatch.setattr(quality_module.os, "cpu_count", lambda: 2)
+    here = []
+    real = quality_module._validate
+    monkeypatch.setattr(quality_module, "_validate", lambda suites: here.append(set(suites)) or real(suites))
+    quality_module.start_validator()
+    try:
+        quality_module.validate_early(reg, config)
+        assert set(quality_module._early) >= {"staff", "applications", "organisations"}
+        early = quality_module.check_quality(reg, config, {}).expectations
+    finally:
+        quality_module.stop_validator()
+    pd.testing.assert_frame_equal(early, alone)
+    assert here == []  # every table's results came from what was sent early
