@@ -34,6 +34,7 @@ LIBRARIES = (
     "snowballstemmer",
 )
 ASSETS = Path(__file__).resolve().parent / "assets"
+_THEME_FILES: dict[tuple, list[str]] = {}  # the theme's files, listed once per process
 
 
 @dataclass
@@ -208,12 +209,24 @@ def cached_pages(memo: Memo, key: str):
         )
 
     def get_env(theme: Theme) -> jinja2.Environment:
-        """The theme's templates compiled once for all builds (jinja checks each one's source against it)."""
+        """The theme's templates compiled once for all builds (jinja checks each one's source against it), and
+        the theme's files listed once per process (the icons alone are thousands)."""
         env = original_get_env(theme)
         if memo.enabled:
             folder = memo.root.parent / "jinja-bytecode"
             folder.mkdir(parents=True, exist_ok=True)
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        listing = env.list_templates
+        theme_key = (tuple(theme.dirs), tuple(sorted(theme.static_templates)))
+
+        def list_templates(extensions=None, filter_func=None):
+            # mkdocs' filter is a closure over the theme's static templates, which the key holds
+            key = (*theme_key, repr(extensions), getattr(filter_func, "__qualname__", repr(filter_func)))
+            if key not in _THEME_FILES:
+                _THEME_FILES[key] = listing(extensions, filter_func)
+            return list(_THEME_FILES[key])
+
+        env.list_templates = list_templates
         return env
 
     Page.render = render
