@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from pipeline.config import RegionConfig
@@ -265,13 +266,12 @@ def check_submitted(intake, registries, config: RegionConfig) -> tuple[pd.DataFr
             "expected": f"не больше {entries[(r['plan_year'], r['program_code'])]['group_max']}"
         },
     )
-    listeners = _check_listeners(intake, registries)
-    _check_sizes(intake, entries, listeners)
+    listeners = _check_sizes(intake, entries, _check_listeners(intake, registries))
     groups = intake.records["schedule_groups"].copy()
     groups["provider_code"] = [
         entries[k]["provider_code"] for k in keys_of(groups, "plan_year", "program_code")
     ]
-    return groups, _listeners_of(intake)
+    return groups, listeners
 
 
 def _listeners_of(intake) -> pd.DataFrame:
@@ -371,15 +371,17 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
 
 
 def _refused(intake, listeners: pd.DataFrame, mask: pd.Series, code: str, column: str, params=None):
-    """Refuse the masked listeners; the listeners left, with person_id (worked out again only when some left:
-    the records' index changes then)."""
+    """Refuse the masked listeners; the listeners left, with person_id. They are the records left, as
+    intake.refuse leaves them (the rest, renumbered), with the person ids already worked out."""
     if not mask.any():
         return listeners
     intake.refuse("schedule_listeners", mask, code, column, params=params)
-    return _listeners_of(intake)
+    return listeners[~mask.to_numpy()].reset_index(drop=True)
 
 
-def _check_sizes(intake, entries: dict[tuple, dict], listeners: pd.DataFrame) -> None:
+def _check_sizes(intake, entries: dict[tuple, dict], listeners: pd.DataFrame) -> pd.DataFrame:
+    """Groups above their program's maximum or their capacity are refused with their listeners, groups
+    below the minimum flagged; the listeners left."""
     groups = intake.records["schedule_groups"]
     with_listeners = set(keys_of(listeners, "sender", "plan_year")) if not listeners.empty else set()
     counts = listeners.groupby(["plan_year", "group_code"]).size().to_dict() if not listeners.empty else {}
@@ -426,11 +428,14 @@ def _check_sizes(intake, entries: dict[tuple, dict], listeners: pd.DataFrame) ->
             ),
         },
     )
-    rest = intake.records["schedule_listeners"]
+    if not refused:
+        return listeners
     gone = pd.Series(
-        [k in refused for k in keys_of(rest, "plan_year", "group_code")], index=rest.index, dtype=bool
+        [k in refused for k in keys_of(listeners, "plan_year", "group_code")],
+        index=listeners.index,
+        dtype=bool,
     )
-    intake.refuse("schedule_listeners", gone, "listener_group_refused", "group_code")
+    return _refused(intake, listeners, gone, "listener_group_refused", "group_code")
 
 
 def _person_value(record: pd.Series) -> dict:
@@ -604,13 +609,10 @@ def _unplaced(
         index=applications.index,
         dtype=bool,
     )
-    placed = set(members["application_id"])
-    left_out = applications[of_submitters & ~applications["application_id"].isin(placed)].assign(
-        reason=REASON_LEFT_OUT
-    )
-    proposal = plan.unplaced[
-        ~plan.unplaced["application_id"].isin(set(applications[of_submitters]["application_id"]))
-    ]
+    placed = is_in(applications["application_id"], members["application_id"])
+    left_out = applications[of_submitters.to_numpy() & ~placed].assign(reason=REASON_LEFT_OUT)
+    theirs = is_in(plan.unplaced["application_id"], applications[of_submitters]["application_id"])
+    proposal = plan.unplaced[~theirs]
     clash = applications.drop(columns=["reason"], errors="ignore").merge(
         moved_out[["application_id", "reason"]], on="application_id", how="inner"
     )
@@ -620,6 +622,13 @@ def _unplaced(
     )
     frame["plan_year"] = frame["plan_year"].astype("Int64")
     return frame.sort_values(["plan_year", "application_id"], kind="stable").reset_index(drop=True)
+
+
+def is_in(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """values.isin(among) by a Python set: an arrow text column's isin makes a pyarrow scalar of every value
+    of `among` first, which costs more than the rest of the consolidation."""
+    found = set(among.tolist())
+    return np.fromiter((v in found for v in values.tolist()), dtype=bool, count=len(values))
 
 
 def approval_status(

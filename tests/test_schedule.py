@@ -11,7 +11,7 @@ import pytest
 from pipeline.config import load_config
 from pipeline.demo.generate import generate_demo
 from pipeline.run import RunContext, run_stages
-from pipeline.schedule import group_span, overlapping_members, quarter_starts
+from pipeline.schedule import group_span, is_in, overlapping_members, quarter_starts
 from pipeline.templates import fill_template, write_templates
 
 STAGES = (
@@ -120,3 +120,10 @@ def test_edited_proposal_round_trips_into_the_approved_schedule_with_amendments(
     public = state["public"][YEAR]["schedule"]
     assert {"surname", "first_name", "person_id"}.isdisjoint(public.columns)
     assert (public["status"] == "утверждён").all()
+
+
+def test_is_in_agrees_with_isin_on_text_columns():
+    values = pd.Series(["2027-P1-ИРО-001", "2027-P2-ИРО-002", "2028-P1-ИРО-001", "x"], dtype="str")
+    among = pd.Series(["2027-P2-ИРО-002", "x", "y"], dtype="str")
+    assert is_in(values, among).tolist() == values.isin(among).tolist() == [False, True, False, True]
+    assert not is_in(values, among.iloc[0:0]).any()
