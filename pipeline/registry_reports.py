@@ -10,7 +10,7 @@ import pandas as pd
 from pipeline.config import RegionConfig
 from pipeline.memo import Memo, fingerprint
 from pipeline.registries import NAME_PARTS, Registries, places_text
-from pipeline.workbook_cache import frame_fingerprint, slice_fingerprints
+from pipeline.workbook_cache import slice_fingerprints
 from pipeline.workbooks import frame_to_sheet, write_workbook_from
 
 # The code that shapes what this module writes from the same frames.
@@ -101,46 +101,94 @@ def public_providers(reg: Registries, config: RegionConfig, year: int) -> pd.Dat
 
 def write_state(reg: Registries, folder: Path, database: Path) -> None:
     """The merged state for analysts: one Parquet per table and one SQLite file. Restricted: it names people.
-    The files' bytes are kept by the hash of the tables, so an unchanged state is copied, not encoded."""
+    Each table's Parquet bytes, and the SQLite bytes of each run of its rows (STATE_RUNS), are kept by the
+    hash of their rows, so a re-run after one school's change encodes that school's run of rows only."""
     folder.mkdir(parents=True, exist_ok=True)
     database.unlink(missing_ok=True)
-    tables = reg.tables()
+    tables = {name: _sorted(name, frame) for name, frame in reg.tables().items()}
     memo = Memo("registry-state", SOURCES, libraries=("pyarrow",))
-    key = fingerprint(sorted((name, frame_fingerprint(frame)) for name, frame in tables.items()))
-    encoded = memo.get(key, lambda: _encode_state(tables))
-    for name, data in encoded["parquet"].items():
+    pieces = {}
+    for name, frame in tables.items():
+        # One hash pass over the rows keys both the whole table's Parquet and its runs' SQLite.
+        rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        shape = repr([(str(c), str(t)) for c, t in frame.dtypes.items()])
+        key = fingerprint("parquet", name, shape, rows)
+        data = memo.get(key, lambda frame=frame: _parquet(frame))
         (folder / f"{name}.parquet").write_bytes(data)
-    database.write_bytes(encoded["sqlite"])
+        pieces[name] = _sqlite_pieces(memo, name, frame, shape, rows)
+    database.write_bytes(_joined_sqlite(tables, pieces))
 
 
-def _encode_state(tables: dict[str, pd.DataFrame]) -> dict:
-    """The bytes of each table's Parquet file and of the SQLite file."""
-    tables = {name: _sorted(name, frame) for name, frame in tables.items()}
+# The first sort key's leading characters that split a large table into runs of rows for the SQLite cache:
+# a municipality's organisations and staff (an organisation code starts with its municipality's), a plan
+# year's applications of persons whose id starts alike («2027-P3»). Keys sharing a start are adjacent once
+# sorted, so the runs, in order, are the sorted table.
+STATE_RUNS = {"organisations": 2, "staff": 2, "staff_archive": 2, "applications": 7}
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
     with tempfile.TemporaryDirectory(prefix="asupk-state-") as scratch:
-        parquet = {}
+        target = Path(scratch) / "table.parquet"
+        frame.to_parquet(target, index=False)
+        return target.read_bytes()
+
+
+def _sqlite_pieces(memo: Memo, name: str, frame: pd.DataFrame, shape: str, rows: np.ndarray) -> list[bytes]:
+    """The table's runs of rows, each as the bytes of an SQLite database holding just that run; `rows` are
+    the rows' hashes, `shape` the columns and their dtypes."""
+    if frame.empty:
+        return []
+    if name in STATE_RUNS:
+        first = frame[TABLE_KEYS[name][0]].fillna("").astype(str)
+        starts = first.str.slice(0, STATE_RUNS[name]).to_numpy(dtype=object)
+        runs = pd.Series(starts).groupby(starts, sort=True).indices
+    else:
+        runs = {"": np.arange(len(frame))}
+    pieces = []
+    for start in sorted(runs):
+        positions = runs[start]
+        key = fingerprint("sqlite", name, shape, rows[positions])
+        pieces.append(memo.get(key, lambda at=positions: _sqlite_piece(name, frame.iloc[at])))
+    return pieces
+
+
+def _sqlite_piece(name: str, frame: pd.DataFrame) -> bytes:
+    connection = sqlite3.connect(":memory:")
+    try:
+        with connection:
+            _create_table(connection, name, frame)
+            _insert_rows(connection, name, frame)
+        return connection.serialize()
+    finally:
+        connection.close()
+
+
+def _joined_sqlite(tables: dict[str, pd.DataFrame], pieces: dict[str, list[bytes]]) -> bytes:
+    """One database with every table, its rows copied from its pieces in order (SQLite does the copying)."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)  # each statement commits by itself
+    try:
+        connection.execute("ATTACH DATABASE ':memory:' AS piece")
         for name, frame in tables.items():
-            target = Path(scratch) / f"{name}.parquet"
-            frame.to_parquet(target, index=False)
-            parquet[name] = target.read_bytes()
-        database = Path(scratch) / SQLITE_NAME
-        connection = sqlite3.connect(database)
-        try:
-            with connection:
-                for name, frame in tables.items():
-                    _to_sqlite(connection, name, frame)
-        finally:
-            connection.close()
-        return {"parquet": parquet, "sqlite": database.read_bytes()}
+            _create_table(connection, name, frame)
+            for data in pieces[name]:
+                connection.deserialize(data, name="piece")
+                connection.execute(f'INSERT INTO main."{name}" SELECT * FROM piece."{name}"')
+        connection.execute("DETACH DATABASE piece")
+        return connection.serialize()
+    finally:
+        connection.close()
 
 
 def _sorted(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(TABLE_KEYS[name], kind="stable", na_position="first").reset_index(drop=True)
 
 
-def _to_sqlite(connection: sqlite3.Connection, name: str, frame: pd.DataFrame) -> None:
-    types = {c: _sqlite_type(frame[c]) for c in frame.columns}
-    columns = ", ".join(f'"{c}" {t}' for c, t in types.items())
+def _create_table(connection: sqlite3.Connection, name: str, frame: pd.DataFrame) -> None:
+    columns = ", ".join(f'"{c}" {_sqlite_type(frame[c])}' for c in frame.columns)
     connection.execute(f'CREATE TABLE "{name}" ({columns})')
+
+
+def _insert_rows(connection: sqlite3.Connection, name: str, frame: pd.DataFrame) -> None:
     marks = ", ".join("?" for _ in frame.columns)
     columns = [_sqlite_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
     connection.executemany(f'INSERT INTO "{name}" VALUES ({marks})', zip(*columns, strict=True))

@@ -160,3 +160,30 @@ def test_sqlite_columns_convert_whole_columns_as_value_by_value():
         got = _sqlite_column(frame[column])
         assert got == expected, column
         assert [type(v) for v in got] == [type(v) for v in expected], column
+
+
+def test_state_kept_in_runs_of_rows_equals_a_cold_encoding_after_a_change(region, tmp_path, monkeypatch):
+    """The SQLite file joined from kept runs of rows is the one a cold run joins, and holds the sorted rows."""
+    from dataclasses import replace
+
+    from pipeline.registry_reports import write_state
+
+    def written(reg, memo: str, name: str) -> dict[str, bytes]:
+        monkeypatch.setenv("ASUPK_MEMO_CACHE", memo)
+        write_state(reg, tmp_path / name / "state", tmp_path / name / "asupk.sqlite")
+        return {p.name: p.read_bytes() for p in sorted((tmp_path / name).rglob("*.*"))}
+
+    reg = region["registries"]
+    memo = str(tmp_path / "memo")
+    assert written(reg, memo, "cold") == written(reg, memo, "warm") == written(reg, "off", "plain")
+    staff = reg.staff.copy()
+    staff.loc[staff.index[0], "position"] = "методист"
+    changed = replace(reg, staff=staff.drop(index=staff.index[-1]))
+    after = written(changed, memo, "after")
+    assert after == written(changed, "off", "after-cold")
+    assert after["staff.parquet"] != written(reg, "off", "before-cold")["staff.parquet"]
+    with sqlite3.connect(tmp_path / "after" / "asupk.sqlite") as db:
+        rows = db.execute("select org_code, person_id, position from staff").fetchall()
+    expected = changed.staff.sort_values(["org_code", "person_id"], kind="stable")
+    assert rows == list(expected[["org_code", "person_id", "position"]].itertuples(index=False, name=None))
+    assert ("методист",) in [r[2:] for r in rows]
