@@ -1,14 +1,17 @@
 """The plan-schedule: dates for the proposed groups, providers' own schedules checked, all merged and approved."""
 
 import math
+import pickle
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from pipeline.config import RegionConfig
 from pipeline.groups import MEMBER_COLUMNS, GroupPlan, program_sites
+from pipeline.memo import Memo, fingerprint
 from pipeline.registries import person_ids
 from schemas.lists import REMOTE_PLACE
 
@@ -118,34 +121,65 @@ def date_groups(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Start and end dates for proposed groups: in their preferred quarter, spread over its weeks per
     provider, never over a closed period and never while one of the listeners is in another group. Listeners
-    who cannot fit come back as clashes (plan_year, group_code, person_id): they leave that group."""
-    busy = {person: list(spans) for person, spans in (busy or {}).items()}
+    who cannot fit come back as clashes (plan_year, group_code, person_id): they leave that group.
+
+    A group's dates lie within its plan year, so the years are dated apart (each kept in the memo by what
+    it reads: a school's change re-dates only the years its people applied for); what joins the years is
+    each provider's turn, counted over all groups in order, and the spans `busy` gives at the outset."""
+    busy = busy or {}
     people: dict[tuple, list] = {}
     for year, code, person in keys_of(members, "plan_year", "group_code", "person_id"):
         people.setdefault((year, code), []).append(person)
     entries = catalog_entries(catalog)
-    calendar = _Calendar(config)
-    dated, spread = groups.copy(), {}
-    starts, ends, clashes = [], [], []
-    for year, code, program, provider, quarter in keys_of(
-        groups, "plan_year", "group_code", "program_code", "provider_code", "quarter"
+    spread, years = {}, {}
+    for position, (year, code, program, provider, quarter) in enumerate(
+        keys_of(groups, "plan_year", "group_code", "program_code", "provider_code", "quarter")
     ):
-        entry = entries[(year, program)]
-        listeners = people.get((year, code), [])
         key = (provider, None if pd.isna(quarter) else int(quarter))
         turn = spread.get(key, 0)
         spread[key] = turn + 1
-        start, end, clashing = _first_free(int(year), quarter, turn, entry, listeners, busy, calendar)
-        for person in listeners:
-            if person in clashing:
-                clashes.append((year, code, person))
-            else:
-                busy.setdefault(person, []).append((start, end))
-        starts.append(pd.Timestamp(start))
-        ends.append(pd.Timestamp(end))
+        entry = entries[(year, program)]
+        listeners = people.get((year, code), [])
+        years.setdefault(year, []).append(
+            (position, code, quarter, turn, entry.get("days"), entry["hours"], listeners)
+        )
+    memo = Memo("schedule-dating", DATING_SOURCES)
+    starts, ends, clashing = [None] * len(groups), [None] * len(groups), []
+    for year, work in years.items():
+        known = {p: busy[p] for _, _, _, _, _, _, listeners in work for p in listeners if p in busy}
+        # Not the groups' positions: a group more or less in an earlier year shifts them, not this year's dates.
+        asked = [item[1:] for item in work]
+        key = fingerprint(pickle.dumps((year, asked, known, config), protocol=5))
+        dated = memo.get(key, partial(_date_year, int(year), work, known, config))
+        for (position, _, _, _, _, _, _), (start, end, clashes) in zip(work, dated, strict=True):
+            starts[position], ends[position] = pd.Timestamp(start), pd.Timestamp(end)
+            clashing += [(position, year, person) for person in clashes]
+    codes = groups["group_code"].tolist()
+    clashing.sort(key=lambda found: found[0])  # in the groups' order, as one pass over them gives
+    rows = [(year, codes[position], person) for position, year, person in clashing]
+    dated = groups.copy()
     dated["start_date"] = pd.Series(starts, index=groups.index, dtype="datetime64[s]")
     dated["end_date"] = pd.Series(ends, index=groups.index, dtype="datetime64[s]")
-    return dated, pd.DataFrame(clashes, columns=["plan_year", "group_code", "person_id"])
+    return dated, pd.DataFrame(rows, columns=["plan_year", "group_code", "person_id"])
+
+
+# What the dating of a year reads: this module's rules and the config's calendar.
+DATING_SOURCES = ("pipeline/schedule.py", "pipeline/config.py")
+
+
+def _date_year(year: int, work: list[tuple], busy: dict, config: RegionConfig) -> list[tuple]:
+    """(start, end, clashing listeners in their order) of each of a year's groups, dated in turn."""
+    busy = {person: list(spans) for person, spans in busy.items()}
+    calendar, dated = _Calendar(config), []
+    for _, _, quarter, turn, days, hours, listeners in work:
+        start, end, clashing = _first_free(
+            year, quarter, turn, {"days": days, "hours": hours}, listeners, busy, calendar
+        )
+        for person in listeners:
+            if person not in clashing:
+                busy.setdefault(person, []).append((start, end))
+        dated.append((start, end, [person for person in listeners if person in clashing]))
+    return dated
 
 
 class _Calendar:
@@ -458,10 +492,6 @@ def consolidate_schedule(
 ) -> Schedule:
     """Providers' accepted schedules in place of the proposal for their programs; the proposal, dated around
     them, for everyone else; status and amendments from the Department's orders."""
-    staff = registries.staff.drop_duplicates(["person_id", "org_code"])
-    municipality_of = dict(
-        zip(keys_of(staff, "person_id", "org_code"), staff["municipality"].tolist(), strict=True)
-    )
     own = set(keys_of(submitted, "plan_year", "provider_code"))
     theirs = pd.Series(
         [k in own for k in keys_of(plan.groups, "plan_year", "provider_code")],
@@ -472,18 +502,11 @@ def consolidate_schedule(
     kept_keys = set(keys_of(kept, "plan_year", "group_code"))
     in_kept = [k in kept_keys for k in keys_of(plan.members, "plan_year", "group_code")]
     kept_members = plan.members[pd.Series(in_kept, index=plan.members.index, dtype=bool)]
-    sent_members = _submitted_members(submitted, listeners, municipality_of, config)
-    busy: dict[str, list] = {}
-    span_of = dict(
-        zip(
-            keys_of(submitted, "plan_year", "group_code"),
-            zip(submitted["start_date"].tolist(), submitted["end_date"].tolist(), strict=True),
-            strict=True,
-        )
+    # The providers' own groups and listeners rarely change when a school's staff list does: kept apart.
+    sent_inputs = (submitted[SENT_GROUP_COLUMNS], listeners, registries.staff, config)
+    sent_members, busy = Memo("schedule-sent", DATING_SOURCES).get(
+        fingerprint(*sent_inputs), partial(_sent, *sent_inputs)
     )
-    for year, code, person in keys_of(sent_members, "plan_year", "group_code", "person_id"):
-        first, last = span_of[(year, code)]
-        busy.setdefault(person, []).append((first.date(), last.date()))
     dated, clashes = date_groups(kept, kept_members, registries.catalog, config, busy)
     kept_members, clashed = _without_clashes(kept_members, clashes)
     dated, kept_members, dissolved = _without_small_groups(dated, kept_members, registries.catalog)
@@ -523,6 +546,27 @@ def _sizes(members: pd.DataFrame) -> dict[tuple, int]:
     for key in keys_of(members, "plan_year", "group_code"):
         sizes[key] = sizes.get(key, 0) + 1
     return sizes
+
+
+SENT_GROUP_COLUMNS = ["plan_year", "group_code", "program_code", "place", "start_date", "end_date"]
+
+
+def _sent(submitted, listeners, staff, config) -> tuple[pd.DataFrame, dict[str, list]]:
+    """The providers' listeners as members, and the spans each of them is busy in."""
+    staff = staff.drop_duplicates(["person_id", "org_code"])
+    municipality_of = dict(
+        zip(keys_of(staff, "person_id", "org_code"), staff["municipality"].tolist(), strict=True)
+    )
+    members = _submitted_members(submitted, listeners, municipality_of, config)
+    groups = keys_of(submitted, "plan_year", "group_code")
+    # Each group's days once, not once per listener.
+    firsts = [first.date() for first in submitted["start_date"].tolist()]
+    lasts = [last.date() for last in submitted["end_date"].tolist()]
+    span_of = dict(zip(groups, zip(firsts, lasts, strict=True), strict=True))
+    busy: dict[str, list] = {}
+    for year, code, person in keys_of(members, "plan_year", "group_code", "person_id"):
+        busy.setdefault(person, []).append(span_of[(year, code)])
+    return members, busy
 
 
 def _submitted_members(submitted, listeners, municipality_of: dict, config) -> pd.DataFrame:

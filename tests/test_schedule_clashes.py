@@ -126,3 +126,48 @@ def test_a_listener_in_two_overlapping_submitted_groups_is_refused_in_the_later_
     assert [(r["row"], r["value"]) for r in refused] == [(3, "ИРО-001-2")]
     assert "ИРО-001-1" in refused[0]["message"]
     assert intake.counts["pk/g.xlsx"].refused == 1
+
+
+def test_years_are_dated_apart_and_a_change_in_one_redates_only_that_year(tmp_path, monkeypatch):
+    """The memo's dates equal a cold dating (groups of two years interleaved, one provider's turns running
+    across them); a listener more in 2028 re-dates 2028 only, and gives what a cold dating gives."""
+    import pipeline.schedule as schedule
+
+    config = load_config(paths.ROOT / "no-such-folder")
+    groups, members, catalog = _frames()
+    groups = pd.concat(
+        [groups.assign(plan_year=y, group_code=f"G{y}-{n}") for n in (1, 2) for y in (2027, 2028)]
+    )
+    groups = groups.reset_index(drop=True)
+    members = pd.concat(
+        [members.assign(plan_year=y, group_code=f"G{y}-{n}") for n in (1, 2) for y in (2027, 2028)]
+    ).reset_index(drop=True)
+    catalog = pd.concat([catalog.assign(plan_year=y) for y in (2027, 2028)], ignore_index=True)
+    busy = {"Pbusy": [(date(2027, 1, 1), date(2027, 12, 31))]}
+    dated_years = []
+    original = schedule._date_year
+    monkeypatch.setattr(
+        schedule, "_date_year", lambda year, *rest: dated_years.append(year) or original(year, *rest)
+    )
+
+    def dated(frame, memo):
+        monkeypatch.setenv("ASUPK_MEMO_CACHE", memo)
+        return date_groups(groups, frame, catalog, config, busy)
+
+    cold = dated(members, "off")
+    memo = str(tmp_path / "memo")
+    dated(members, memo)
+    dated_years.clear()
+    warm = dated(members, memo)
+    assert dated_years == []
+    for a, b in zip(cold, warm, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    assert list(cold[1]["group_code"]) == ["G2027-1", "G2027-2"]  # the busy teacher leaves both 2027 groups
+    more = pd.concat([members, members.iloc[[1]].assign(person_id="Pnew", application_id="a3")]).reset_index(
+        drop=True
+    )
+    more.loc[len(more) - 1, ["plan_year", "group_code"]] = [2028, "G2028-2"]
+    changed = dated(more, memo)
+    assert dated_years == [2028]
+    for a, b in zip(changed, dated(more, "off"), strict=True):
+        pd.testing.assert_frame_equal(a, b)
