@@ -222,9 +222,13 @@ def _number(text: str) -> tuple[float | None, str | None]:
     return float(cleaned), how
 
 
+# Past 2**53 a float no longer holds every integer, and int64 ends soon after: no count, hour or year is that big.
+LARGEST_INTEGER = 2**53
+
+
 def _parse_int(text: str) -> Outcome:
     number, how = _number(text)
-    if number is None or number != int(number):
+    if number is None or abs(number) >= LARGEST_INTEGER or number != int(number):
         return Outcome(code="not_an_integer")
     return Outcome(int(number), how=how if how != "десятичная запятая" else None)
 
