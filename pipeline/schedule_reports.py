@@ -5,6 +5,7 @@ from functools import cache, partial
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 
 from pipeline import templates
@@ -452,9 +453,9 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
     ]
     members = schedule.members.merge(people, on=["person_id", "org_code"], how="inner")
     members = members[PROPOSAL_LISTENER_COLUMNS].reset_index(drop=True)
-    members_of: dict[tuple, list[int]] = {}
-    for position, key in enumerate(keys_of(members, "plan_year", "group_code")):
-        members_of.setdefault(key, []).append(position)
+    # Each group's listeners' positions, in order, from one grouping (not a Python pass over the region's).
+    members_of = members.groupby(["plan_year", "group_code"], sort=False).indices if len(members) else {}
+    none = np.array([], dtype=np.intp)
     providers = registries.providers
     logins = dict(zip(providers["provider_code"].tolist(), providers["login"].tolist(), strict=True))
     catalog = {
@@ -491,7 +492,7 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
         login = logins.get(provider)
         if not isinstance(login, str):
             continue
-        listed = [i for p in positions for i in members_of.get((year, codes[p]), [])]
+        listed = np.concatenate([none, *(members_of.get((year, codes[p]), none) for p in positions)])
         inputs = [shared, year, provider, login, group_hashes[positions], listener_hashes[listed]]
         written.append(
             write_workbook_from(
