@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 
 from pipeline.workbooks import SheetSpec, write_workbook
 from schemas.columns import columns_of
@@ -756,3 +757,26 @@ CASES = [
         [("file_period_missing", "")],
     ),
 ]
+
+
+def cold_intake(root: Path, monkeypatch):
+    """The intake of root with neither the read cache nor the memo."""
+    from pipeline.config import load_config
+    from pipeline.intake.cache import ENV
+    from pipeline.intake.discover import list_input_files
+    from pipeline.intake.take_in import take_in
+    from pipeline.memo import ENV as MEMO_ENV
+
+    monkeypatch.setenv(ENV, "off")
+    monkeypatch.setenv(MEMO_ENV, "off")
+    return take_in(list_input_files(root), root, load_config(root))
+
+
+def same_intake(a, b, exact: bool = False) -> None:
+    """Two intake results hold the same issues, records, archive and counts."""
+    pd.testing.assert_frame_equal(a.log.to_frame(), b.log.to_frame(), check_exact=exact)
+    assert a.records.keys() == b.records.keys()
+    for name in a.records:
+        pd.testing.assert_frame_equal(a.records[name], b.records[name], check_exact=exact)
+        pd.testing.assert_frame_equal(a.archive[name], b.archive[name], check_exact=exact)
+    assert a.counts == b.counts

@@ -14,7 +14,7 @@ from pipeline.intake.discover import list_input_files
 from pipeline.intake.take_in import take_in
 from pipeline.intake.take_kind import _stacked, shard_of
 from pipeline.memo import ENV as MEMO_ENV
-from tests.intake_cases import ORGANISATIONS, STAFF, base_region, put, staff_row
+from tests.intake_cases import ORGANISATIONS, STAFF, base_region, cold_intake, put, same_intake, staff_row
 
 SCHOOL_2 = [staff_row("Лебедева", "Ольга", "Ивановна", 1980, org="100013")]
 
@@ -46,19 +46,8 @@ def intake(root: Path, caches: Path, monkeypatch):
     return take_in(list_input_files(root), root, load_config(root))
 
 
-def cold_intake(root: Path, monkeypatch):
-    monkeypatch.setenv(ENV, "off")
-    monkeypatch.setenv(MEMO_ENV, "off")
-    return take_in(list_input_files(root), root, load_config(root))
-
-
 def same_result(a, b) -> None:
-    pd.testing.assert_frame_equal(a.log.to_frame(), b.log.to_frame(), check_exact=True)
-    assert a.records.keys() == b.records.keys()
-    for name in a.records:
-        pd.testing.assert_frame_equal(a.records[name], b.records[name], check_exact=True)
-        pd.testing.assert_frame_equal(a.archive[name], b.archive[name], check_exact=True)
-    assert a.counts == b.counts
+    same_intake(a, b, exact=True)
 
 
 @pytest.fixture
