@@ -1,6 +1,7 @@
 """The plan-schedule's stages and workbooks: proposals for providers, the consolidated plan-schedule the
 Department signs, and each municipality's and organisation's listeners (restricted)."""
 
+import dataclasses
 from functools import cache, partial
 from pathlib import Path
 from types import SimpleNamespace
@@ -109,11 +110,14 @@ def _consolidated(plan, submitted, listeners, registries, approvals, intake, con
         catalog=registries.catalog[["plan_year", "program_code", "hours", "days", "group_min"]],
         applications=registries.applications[CONSOLIDATED_APPLICATION_COLUMNS],
     )
-    parts = [plan.groups, plan.members, plan.unplaced, plan.solver, submitted, listeners]
+    # the solver's wall time differs from run to run and is never shown: it must not change the key
+    solver = plan.solver.drop(columns=["seconds"])
+    parts = [plan.groups, plan.members, plan.unplaced, solver, submitted, listeners]
     key = fingerprint(*parts, used.staff, used.catalog, used.applications, approvals, archived, config)
-    return Memo("schedule", CONSOLIDATION_SOURCES).get(
+    schedule = Memo("schedule", CONSOLIDATION_SOURCES).get(
         key, lambda: consolidate_schedule(plan, submitted, listeners, used, approvals, archived, config)
     )
+    return dataclasses.replace(schedule, solver=plan.solver)  # this run's times, whichever run kept the rest
 
 
 CONSOLIDATED_APPLICATION_COLUMNS = [

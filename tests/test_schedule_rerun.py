@@ -82,6 +82,14 @@ def test_a_rerun_copies_what_did_not_change_and_rebuilds_one_persons_lists(
     assert any(p.startswith("providers/") for p in built_first)
     assert built_first == built_cold
     assert (consolidated_first, consolidated_again, built_again) == (1, 0, set())
+    # Every run's solver takes its own wall time; that alone is no reason to consolidate again.
+    plan = state["groups"]
+    slower = dict(
+        state,
+        groups=dataclasses.replace(plan, solver=plan.solver.assign(seconds=plan.solver["seconds"] + 1.5)),
+    )
+    later, _, consolidated_later = run_schedule(tmp_path, config, slower, "later", monkeypatch)
+    assert consolidated_later == 0 and later == cold
 
     # One member of a group has her surname corrected in the staff registry.
     members = state["groups"].members
