@@ -2,8 +2,11 @@
 
 import functools
 import math
+import multiprocessing
+import os
 import pickle
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -22,6 +25,8 @@ MISMATCH_KM = 50
 # CP-SAT's deterministic time per program (roughly seconds of one core): a region solves in seconds within
 # about 1% of the bound, and the answer is the same on every machine: it does not depend on the wall clock.
 DETERMINISTIC_LIMIT = 0.25
+PARALLEL_FROM = 48  # models to solve: fewer are solved here, quicker than starting the worker processes
+MAX_SOLVE_WORKERS = 4
 PERIOD_ORDER = {"I квартал": 1, "II квартал": 2, "III квартал": 3, "IV квартал": 4, "любой": 5}
 
 REASON_TOO_FEW = "меньше {group_min} заявок на программу по всем местам"
@@ -128,27 +133,63 @@ def form_groups(
         functools.partial(_travel_km, config)
     )  # the same pairs, program after program
     region = fingerprint(config) if solved is not None else None  # its distances reach every program's groups
+    work = []  # (year, program code, its choices, its Program or None when the catalog lacks it)
     for year in sorted(applications["plan_year"].dropna().unique().tolist()):
         year = int(year)
-        started = time.perf_counter()
         entries = catalog[catalog["plan_year"] == year].set_index("program_code")
-        totals = _Totals()
         for code, choices in _choices_by_program(applications[applications["plan_year"] == year]):
-            if code not in entries.index:
+            program = None
+            if code in entries.index:
+                entry = entries.loc[code]
+                program = Program(
+                    code=code,
+                    provider_code=entry["provider_code"],
+                    group_min=int(entry["group_min"]),
+                    group_max=int(entry["group_max"]),
+                    form=entry["form"],
+                    sites=program_sites(entry, config, home.get(entry["provider_code"])),
+                )
+            work.append((year, code, choices, program))
+    # A program's whole outcome is recalled when its applications, entry and the region are those of an earlier
+    # run (then its model is not even set up); the models of the others are solved ahead, side by side.
+    kept, recalled = {}, {}
+    for position, (year, _, choices, program) in enumerate(work):
+        if program is not None and solved is not None:
+            # one pickle of the whole list: fingerprint() would walk each application's fields one by one
+            applications_bytes = pickle.dumps(choices, protocol=pickle.HIGHEST_PROTOCOL)
+            kept[position] = fingerprint(
+                "program groups", year, program, applications_bytes, deterministic_limit, region
+            )
+            found, outcome = solved.recall(kept[position])
+            if found:
+                recalled[position] = outcome
+    ahead = _solve_ahead(
+        [(p, c) for i, (_, _, c, p) in enumerate(work) if p is not None and i not in recalled],
+        travel_km,
+        deterministic_limit,
+        solved,
+    )
+    for year in sorted({item[0] for item in work}):
+        started = time.perf_counter()
+        totals = _Totals()
+        for position, (program_year, code, choices, program) in enumerate(work):
+            if program_year != year:
+                continue
+            if program is None:
                 unplaced.extend(_unplaced(year, code, choices, REASON_NOT_IN_CATALOG))
                 continue
-            entry = entries.loc[code]
-            program = Program(
-                code=code,
-                provider_code=entry["provider_code"],
-                group_min=int(entry["group_min"]),
-                group_max=int(entry["group_max"]),
-                form=entry["form"],
-                sites=program_sites(entry, config, home.get(entry["provider_code"])),
-            )
-            result = _kept_program_groups(
-                year, program, choices, travel_km, deterministic_limit, totals, solved, region
-            )
+            # Each program's totals are summed on their own and then added, recalled or not, so a re-run's
+            # sums are a cold run's to the last bit.
+            if position in recalled:
+                result, mine = recalled[position]
+            else:
+                mine = _Totals()
+                result = _program_groups(
+                    year, program, choices, travel_km, deterministic_limit, mine, solved, ahead
+                )
+                if position in kept:
+                    solved.keep(kept[position], (result, mine))
+            totals.add(mine)
             groups.extend(result[0])
             members.extend(result[1])
             unplaced.extend(result[2])
@@ -159,27 +200,6 @@ def form_groups(
         unplaced=_frame(unplaced, UNPLACED_COLUMNS, ["plan_year", "application_id"]),
         solver=pd.DataFrame(reports, columns=SOLVER_COLUMNS),
     )
-
-
-def _kept_program_groups(year, program, choices, travel_km, limit, totals, solved, region):
-    """A program's groups from the memo when its applications, catalog entry and the region's distances are
-    those of an earlier run (then the model is not even set up). Each program's totals are summed on their
-    own and then added, recalled or not, so a re-run's sums are a cold run's to the last bit."""
-    mine = _Totals()
-    if solved is None:
-        result = _program_groups(year, program, choices, travel_km, limit, mine, None)
-    else:
-        # one pickle of the whole list: fingerprint() would walk each application's fields one by one
-        applications = pickle.dumps(choices, protocol=pickle.HIGHEST_PROTOCOL)
-        key = fingerprint("program groups", year, program, applications, limit, region)
-        found, kept = solved.recall(key)
-        if found:
-            result, mine = kept
-        else:
-            result = _program_groups(year, program, choices, travel_km, limit, mine, solved)
-            solved.keep(key, (result, mine))
-    totals.add(mine)
-    return result
 
 
 @dataclass
@@ -250,24 +270,9 @@ def _choices_by_program(apps: pd.DataFrame):
         yield code, sorted(by_program[code], key=lambda c: c.application_id)
 
 
-def _program_groups(
-    year,
-    program: Program,
-    choices: list[Choice],
-    travel_km,
-    limit,
-    totals: _Totals,
-    solved: Memo | None = None,
-):
-    totals.programs += 1
-    if not program.sites:
-        return [], [], _unplaced(year, program.code, choices, REASON_NO_PLACE)
-    if len(choices) < program.group_min:
-        return (
-            [],
-            [],
-            _unplaced(year, program.code, choices, REASON_TOO_FEW.format(group_min=program.group_min)),
-        )
+def _model(program: Program, choices: list[Choice], travel_km):
+    """A program's CP-SAT model: its classes of applicants (origin, wish), their counts, travel and costs, and
+    how many of them can be placed at all."""
     by_class: dict[tuple[str, str], list[Choice]] = {}
     # Within a class, earlier applications are placed first: the latest ones are left out if any must be.
     for choice in sorted(choices, key=lambda c: (c.origin, c.wish, c.applied, c.application_id)):
@@ -286,14 +291,73 @@ def _program_groups(
         dtype=int,
     ).reshape(len(keys), len(program.sites))
     target = most_placeable(len(choices), program.group_min, program.group_max)
-    if solved is None or len(program.sites) == 1:
+    return by_class, keys, counts, travel, cost, target
+
+
+def _model_key(counts, cost, target, program: Program, limit) -> str:
+    return fingerprint(counts, cost, target, program.group_min, program.group_max, limit)
+
+
+def _solve_ahead(pending, travel_km, limit, solved: Memo | None) -> dict[str, tuple]:
+    """The CP-SAT models this run has to solve, solved side by side in worker processes before the programs
+    are gone through in order. The models are independent and the solver is deterministic (one search worker,
+    a deterministic time limit), so where a model is solved does not change its answer."""
+    models = {}
+    for program, choices in pending:
+        if len(program.sites) < 2 or len(choices) < program.group_min:
+            continue
+        _, _, counts, _, cost, target = _model(program, choices, travel_km)
+        key = _model_key(counts, cost, target, program, limit)
+        if key not in models and not (solved is not None and solved.recall(key)[0]):
+            models[key] = (counts, cost, target, program, limit)
+    workers = min(os.cpu_count() or 1, MAX_SOLVE_WORKERS)
+    if len(models) < PARALLEL_FROM or workers < 2:
+        return {}
+    # A fresh interpreter per worker: this process may hold threads that fork would copy.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        answers = list(pool.map(_solve_model, models.values(), chunksize=8))
+    return dict(zip(models, answers, strict=True))
+
+
+def _solve_model(model: tuple) -> tuple:
+    return _solve(*model)
+
+
+def _program_groups(
+    year,
+    program: Program,
+    choices: list[Choice],
+    travel_km,
+    limit,
+    totals: _Totals,
+    solved: Memo | None = None,
+    ahead: dict | None = None,
+):
+    totals.programs += 1
+    if not program.sites:
+        return [], [], _unplaced(year, program.code, choices, REASON_NO_PLACE)
+    if len(choices) < program.group_min:
+        return (
+            [],
+            [],
+            _unplaced(year, program.code, choices, REASON_TOO_FEW.format(group_min=program.group_min)),
+        )
+    ahead = ahead or {}
+    by_class, keys, counts, travel, cost, target = _model(program, choices, travel_km)
+    if len(program.sites) == 1:
         load, opened, objective, bound, optimal = _solve(counts, cost, target, program, limit)
     else:
         # The solver is deterministic: the same model gives the same answer, so a re-run reuses it.
-        key = fingerprint(counts, cost, target, program.group_min, program.group_max, limit)
-        load, opened, objective, bound, optimal = solved.get(
-            key, lambda: _solve(counts, cost, target, program, limit)
-        )
+        key = _model_key(counts, cost, target, program, limit)
+        if key in ahead:
+            answer = ahead[key]
+            if solved is not None:
+                solved.keep(key, answer)
+        elif solved is None:
+            answer = _solve(counts, cost, target, program, limit)
+        else:
+            answer = solved.get(key, lambda: _solve(counts, cost, target, program, limit))
+        load, opened, objective, bound, optimal = answer
     totals.models += 1
     totals.objective += objective
     totals.bound += bound

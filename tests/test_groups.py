@@ -149,3 +149,29 @@ def test_a_rerun_recalls_solved_models_and_gives_the_same_plan(choices, tmp_path
     assert len(solves) == solved_cold + 1 and set_up[programs:] == [program]
     assert len(form_groups(apps, catalog, CONFIG, providers, reuse=False).groups) == len(cold.groups)
     assert len(solves) == 2 * solved_cold + 1
+
+
+def test_models_solved_ahead_in_worker_processes_give_the_same_plan(choices, monkeypatch):
+    """The independent CP-SAT models solved side by side in workers give what solving them one by one here
+    gives; no model of several places is then solved in this process."""
+    import pipeline.groups as groups
+
+    apps, catalog, providers = choices
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", "off")
+    monkeypatch.setattr(groups, "PARALLEL_FROM", 10**9)
+    here = form_groups(apps, catalog, CONFIG, providers)
+    monkeypatch.setattr(groups, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(groups.os, "cpu_count", lambda: 2)
+    solved_here = []
+    real_solve = groups._solve
+    monkeypatch.setattr(
+        groups,
+        "_solve",
+        lambda counts, cost, *rest: solved_here.append(cost.shape[1]) or real_solve(counts, cost, *rest),
+    )
+    ahead = form_groups(apps, catalog, CONFIG, providers)
+    assert all(sites == 1 for sites in solved_here)
+    assert here.groups["place"].groupby(here.groups["program_code"]).nunique().max() > 1  # models were solved
+    for part in ("groups", "members", "unplaced"):
+        pd.testing.assert_frame_equal(getattr(here, part), getattr(ahead, part))
+    assert here.solver.drop(columns="seconds").equals(ahead.solver.drop(columns="seconds"))
