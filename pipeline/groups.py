@@ -1,6 +1,7 @@
 """Forming groups from teachers' choices: where each program meets, how many groups, who goes where (CP-SAT)."""
 
 import functools
+import itertools
 import math
 import multiprocessing
 import os
@@ -169,12 +170,11 @@ def form_groups(
         deterministic_limit,
         solved,
     )
-    for year in sorted({item[0] for item in work}):
+    # work runs year after year
+    for year, numbered in itertools.groupby(enumerate(work), key=lambda item: item[1][0]):
         started = time.perf_counter()
         totals = _Totals()
-        for position, (program_year, code, choices, program) in enumerate(work):
-            if program_year != year:
-                continue
+        for position, (_, code, choices, program) in numbered:
             if program is None:
                 unplaced.extend(_unplaced(year, code, choices, REASON_NOT_IN_CATALOG))
                 continue
