@@ -1,6 +1,5 @@
 """Forming groups from teachers' choices: where each program meets, how many groups, who goes where (CP-SAT)."""
 
-import functools
 import itertools
 import math
 import multiprocessing
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from pipeline.config import RegionConfig
+from pipeline.config import RegionConfig, great_circle_km
 from pipeline.memo import Memo, fingerprint
 from schemas.lists import ALL_PLACES, REMOTE_PLACE
 
@@ -26,6 +25,14 @@ MISMATCH_KM = 50
 # CP-SAT's deterministic time per program (roughly seconds of one core): a region solves in seconds within
 # about 1% of the bound, and the answer is the same on every machine: it does not depend on the wall clock.
 DETERMINISTIC_LIMIT = 0.25
+# A program that may meet in more places than this (a country's «все муниципалитеты») gets a model of the
+# places its own applicants can use, not of every municipality: see _candidate_sites. A region has a few
+# dozen municipalities and never reaches it, so its models are those of every declared place.
+FEW_SITES = 60
+NEAREST_SITES = (
+    8  # then each class of applicants is offered its nearest places (and its wish, remote, the centre)
+)
+FORBIDDEN = 10**9  # the cost of a class at a place it is not offered; no variable is made for it
 PARALLEL_FROM = 48  # models to solve: fewer are solved here, quicker than starting the worker processes
 MAX_SOLVE_WORKERS = 4
 PERIOD_ORDER = {"I квартал": 1, "II квартал": 2, "III квартал": 3, "IV квартал": 4, "любой": 5}
@@ -87,6 +94,7 @@ class Program:
     group_max: int
     form: str
     sites: tuple[str, ...]  # municipality codes, then REMOTE_PLACE if the program may run remotely
+    home: str | None = None  # the provider's municipality
 
 
 def program_sites(entry: pd.Series, config: RegionConfig, provider_municipality: str | None = None) -> tuple:
@@ -130,9 +138,7 @@ def form_groups(
         home = dict(zip(providers["provider_code"], providers["municipality"], strict=True))
     groups, members, unplaced, reports = [], [], [], []
     solved = Memo("groups-solve", ["pipeline/groups.py"], ["ortools"]) if reuse else None
-    travel_km = functools.cache(
-        functools.partial(_travel_km, config)
-    )  # the same pairs, program after program
+    distances = _Distances(config)  # the same origins, program after program
     region = fingerprint(config) if solved is not None else None  # its distances reach every program's groups
     work = []  # (year, program code, its choices, its Program or None when the catalog lacks it)
     for year in sorted(applications["plan_year"].dropna().unique().tolist()):
@@ -149,6 +155,7 @@ def form_groups(
                     group_max=int(entry["group_max"]),
                     form=entry["form"],
                     sites=program_sites(entry, config, home.get(entry["provider_code"])),
+                    home=home.get(entry["provider_code"]),
                 )
             work.append((year, code, choices, program))
     # A program's whole outcome is recalled when its applications, entry and the region are those of an earlier
@@ -166,7 +173,7 @@ def form_groups(
                 recalled[position] = outcome
     ahead = _solve_ahead(
         [(p, c) for i, (_, _, c, p) in enumerate(work) if p is not None and i not in recalled],
-        travel_km,
+        distances,
         deterministic_limit,
         solved,
     )
@@ -185,7 +192,7 @@ def form_groups(
             else:
                 mine = _Totals()
                 result = _program_groups(
-                    year, program, choices, travel_km, deterministic_limit, mine, solved, ahead
+                    year, program, choices, distances, deterministic_limit, mine, solved, ahead
                 )
                 if position in kept:
                     solved.keep(kept[position], (result, mine))
@@ -270,35 +277,71 @@ def _choices_by_program(apps: pd.DataFrame):
         yield code, sorted(by_program[code], key=lambda c: c.application_id)
 
 
-def _model(program: Program, choices: list[Choice], travel_km):
-    """A program's CP-SAT model: its classes of applicants (origin, wish), their counts, travel and costs, and
-    how many of them can be placed at all."""
+def _model(program: Program, choices: list[Choice], distances: "_Distances"):
+    """A program's CP-SAT model: its classes of applicants (origin, wish), their counts, the places offered,
+    travel and costs (FORBIDDEN where a class is not offered a place), and how many can be placed at all."""
     by_class: dict[tuple[str, str], list[Choice]] = {}
     # Within a class, earlier applications are placed first: the latest ones are left out if any must be.
     for choice in sorted(choices, key=lambda c: (c.origin, c.wish, c.applied, c.application_id)):
         by_class.setdefault((choice.origin, choice.wish), []).append(choice)
     keys = sorted(by_class)
     counts = np.array([len(by_class[k]) for k in keys], dtype=int)
-    travel = np.array([[travel_km(origin, site) for site in program.sites] for origin, _ in keys])
-    cost = np.array(
-        [
-            [
-                round(travel[i, j]) + (0 if site == wish else MISMATCH_KM)
-                for j, site in enumerate(program.sites)
-            ]
-            for i, (_, wish) in enumerate(keys)
-        ],
-        dtype=int,
-    ).reshape(len(keys), len(program.sites))
+    sites = _candidate_sites(program, keys)
+    travel, cost = _costs(keys, sites, distances)
+    if len(sites) > FEW_SITES:
+        sites, travel, cost = _nearest_only(keys, counts, sites, travel, cost)
     target = most_placeable(len(choices), program.group_min, program.group_max)
-    return by_class, keys, counts, travel, cost, target
+    return by_class, keys, counts, sites, travel, cost, target
+
+
+def _costs(keys: list[tuple[str, str]], sites: tuple[str, ...], distances: "_Distances"):
+    """Travel of each class to each place, and its cost: whole kilometres plus MISMATCH_KM away from the wish."""
+    travel = distances.matrix([origin for origin, _ in keys], sites).reshape(len(keys), len(sites))
+    # np.rint rounds half to even, as round() does
+    cost = np.rint(travel).astype(int) + np.where(
+        np.array(sites, dtype=object)[None, :] == np.array([wish for _, wish in keys], dtype=object)[:, None],
+        0,
+        MISMATCH_KM,
+    )
+    return travel, cost.reshape(len(keys), len(sites))
+
+
+def _candidate_sites(program: Program, keys: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The places a program's groups may meet. A program of a few places keeps them all. One that may meet
+    anywhere in a country meets only where one of its applicants works or asked to study, or where its
+    provider is, or remotely: the regional order forms groups where the teachers are, and a town none of
+    them lives in or named is never nearer for all of them than one they do (it would only be a middle
+    point); without this a model had a variable for every municipality of the country."""
+    if len(program.sites) <= FEW_SITES:
+        return program.sites
+    wanted = {origin for origin, _ in keys} | {wish for _, wish in keys} | {program.home, REMOTE_PLACE}
+    sites = tuple(site for site in program.sites if site in wanted)
+    return sites or program.sites[:1]  # no applicant's town is a place of it: its first place
+
+
+def _nearest_only(keys, counts, sites, travel, cost):
+    """Above FEW_SITES places, each class is offered only its NEAREST_SITES nearest places, the place it
+    asked for, remote study when the program allows it, and the program's centre (the place of least total
+    cost for all its applicants, so that one group of everyone always fits); the plan minimises travel, so a
+    teacher sent beyond their eight nearest towns would mostly be sent to the centre anyway. Places offered
+    to no class are left out."""
+    n_classes, n_sites = cost.shape
+    offered = np.zeros(cost.shape, dtype=bool)
+    nearest = np.argsort(travel, axis=1, kind="stable")[:, :NEAREST_SITES]
+    offered[np.arange(n_classes)[:, None], nearest] = True
+    offered |= np.array(sites, dtype=object)[None, :] == np.array([w for _, w in keys], dtype=object)[:, None]
+    offered[:, [j for j, site in enumerate(sites) if site == REMOTE_PLACE]] = True
+    offered[:, int(np.argmin((cost * counts[:, None]).sum(axis=0)))] = True
+    kept = np.flatnonzero(offered.any(axis=0))
+    offered, travel, cost = offered[:, kept], travel[:, kept], cost[:, kept]
+    return tuple(sites[j] for j in kept), travel, np.where(offered, cost, FORBIDDEN)
 
 
 def _model_key(counts, cost, target, program: Program, limit) -> str:
     return fingerprint(counts, cost, target, program.group_min, program.group_max, limit)
 
 
-def _solve_ahead(pending, travel_km, limit, solved: Memo | None) -> dict[str, tuple]:
+def _solve_ahead(pending, distances: "_Distances", limit, solved: Memo | None) -> dict[str, tuple]:
     """The CP-SAT models this run has to solve, solved side by side in worker processes before the programs
     are gone through in order. The models are independent and the solver is deterministic (one search worker,
     a deterministic time limit), so where a model is solved does not change its answer."""
@@ -306,7 +349,9 @@ def _solve_ahead(pending, travel_km, limit, solved: Memo | None) -> dict[str, tu
     for program, choices in pending:
         if len(program.sites) < 2 or len(choices) < program.group_min:
             continue
-        _, _, counts, _, cost, target = _model(program, choices, travel_km)
+        _, _, counts, sites, _, cost, target = _model(program, choices, distances)
+        if len(sites) < 2:
+            continue
         key = _model_key(counts, cost, target, program, limit)
         if key not in models and not (solved is not None and solved.recall(key)[0]):
             models[key] = (counts, cost, target, program, limit)
@@ -327,7 +372,7 @@ def _program_groups(
     year,
     program: Program,
     choices: list[Choice],
-    travel_km,
+    distances: "_Distances",
     limit,
     totals: _Totals,
     solved: Memo | None = None,
@@ -343,8 +388,8 @@ def _program_groups(
             _unplaced(year, program.code, choices, REASON_TOO_FEW.format(group_min=program.group_min)),
         )
     ahead = ahead or {}
-    by_class, keys, counts, travel, cost, target = _model(program, choices, travel_km)
-    if len(program.sites) == 1:
+    by_class, keys, counts, sites, travel, cost, target = _model(program, choices, distances)
+    if len(sites) == 1:
         load, opened, objective, bound, optimal = _solve(counts, cost, target, program, limit)
     else:
         # The solver is deterministic: the same model gives the same answer, so a re-run reuses it.
@@ -362,17 +407,17 @@ def _program_groups(
     totals.objective += objective
     totals.bound += bound
     totals.optimal &= optimal
-    at_site: dict[int, list] = {j: [] for j in range(len(program.sites))}
+    at_site: dict[int, list] = {j: [] for j in range(len(sites))}
     left = []
     for i, key in enumerate(keys):
         start = 0
-        for j in range(len(program.sites)):
+        for j in np.flatnonzero(load[i]).tolist():
             take = int(load[i, j])
             at_site[j].extend((c, travel[i, j]) for c in by_class[key][start : start + take])
             start += take
         left.extend(by_class[key][start:])
     groups, members, number = [], [], 0
-    for j, site in enumerate(program.sites):
+    for j, site in enumerate(sites):
         if not opened[j]:
             continue
         people = sorted(
@@ -422,22 +467,28 @@ def _solve(counts: np.ndarray, cost: np.ndarray, target: int, program: Program, 
         return load, [_groups_for(target, program)], value, float(value), True
     model = cp_model.CpModel()
     most_groups = math.ceil(int(counts.sum()) / program.group_min)
+    # One variable per class and place it is offered, made class by class, place by place (the order CP-SAT
+    # searches in); the sums are built from lists, not term by term.
+    rows, cols = np.nonzero(cost < FORBIDDEN)
     x = [
-        [model.new_int_var(0, int(counts[i]), f"x{i}_{j}") for j in range(n_sites)] for i in range(n_classes)
+        model.new_int_var(0, int(counts[i]), f"x{i}_{j}")
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
     ]
     y = [model.new_int_var(0, most_groups, f"y{j}") for j in range(n_sites)]
+    row_start = np.searchsorted(rows, np.arange(n_classes + 1))
     for i in range(n_classes):
-        model.add(sum(x[i]) <= int(counts[i]))
+        model.add(cp_model.LinearExpr.sum(x[row_start[i] : row_start[i + 1]]) <= int(counts[i]))
+    by_site = np.argsort(cols, kind="stable")
+    site_start = np.searchsorted(cols[by_site], np.arange(n_sites + 1))
     for j in range(n_sites):
-        at_site = sum(x[i][j] for i in range(n_classes))
+        at_site = cp_model.LinearExpr.sum([x[k] for k in by_site[site_start[j] : site_start[j + 1]].tolist()])
         model.add(at_site >= program.group_min * y[j])
         model.add(at_site <= program.group_max * y[j])
-    model.add(sum(x[i][j] for i in range(n_classes) for j in range(n_sites)) == target)
-    model.minimize(sum(int(cost[i, j]) * x[i][j] for i in range(n_classes) for j in range(n_sites)))
+    model.add(cp_model.LinearExpr.sum(x) == target)
+    model.minimize(cp_model.LinearExpr.weighted_sum(x, cost[rows, cols].tolist()))
     hint = _greedy(counts, cost, target, program)
-    for i in range(n_classes):
-        for j in range(n_sites):
-            model.add_hint(x[i][j], int(hint[i, j]))
+    for var, value in zip(x, hint[rows, cols].tolist(), strict=True):
+        model.add_hint(var, value)
     for j in range(n_sites):
         model.add_hint(y[j], _groups_for(int(hint[:, j].sum()), program))
     solver = cp_model.CpSolver()
@@ -450,7 +501,8 @@ def _solve(counts: np.ndarray, cost: np.ndarray, target: int, program: Program, 
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # out of time before the hint was repaired
         opened = [_groups_for(int(hint[:, j].sum()), program) for j in range(n_sites)]
         return hint, opened, int((hint * cost).sum()), bound, False
-    load = np.array([[solver.value(x[i][j]) for j in range(n_sites)] for i in range(n_classes)])
+    load = np.zeros(cost.shape, dtype=int)
+    load[rows, cols] = [solver.value(var) for var in x]
     opened = [solver.value(y[j]) for j in range(n_sites)]
     return load, opened, int(solver.objective_value), bound, status == cp_model.OPTIMAL
 
@@ -465,19 +517,27 @@ def _greedy(counts: np.ndarray, cost: np.ndarray, target: int, program: Program)
     """A feasible start: everyone at their cheapest open site, closing the emptiest site while any has
     fewer than a group's minimum; the single best site when that does not give whole groups."""
     n_sites = cost.shape[1]
-    open_sites = list(range(n_sites))
+    is_open = np.ones(n_sites, dtype=bool)
+    choice = np.argmin(cost, axis=1)  # the first of the cheapest, as over the open sites in order
     while True:
-        choice = np.array(open_sites)[np.argmin(cost[:, open_sites], axis=1)]
         loads = np.bincount(choice, weights=counts, minlength=n_sites).astype(int)
-        small = [j for j in open_sites if loads[j] < program.group_min]
-        if not small or len(open_sites) == 1:
+        small = np.flatnonzero(is_open & (loads < program.group_min))
+        if not len(small) or is_open.sum() == 1:
             break
-        open_sites.remove(min(small, key=lambda j: (loads[j], j)))
+        closed = int(small[np.lexsort((small, loads[small]))[0]])  # the emptiest, then the first
+        is_open[closed] = False
+        moved = np.flatnonzero(choice == closed)  # only their cheapest open site changes
+        choice[moved] = np.argmin(np.where(is_open, cost[moved], np.iinfo(np.int64).max), axis=1)
     load = np.zeros(cost.shape, dtype=int)
     load[np.arange(len(counts)), choice] = counts
     drop = int(load.sum()) - target
-    if drop == 0 and all(
-        most_placeable(int(loads[j]), program.group_min, program.group_max) == loads[j] for j in open_sites
+    if (
+        drop == 0
+        and all(
+            most_placeable(int(loads[j]), program.group_min, program.group_max) == loads[j]
+            for j in np.flatnonzero(is_open).tolist()
+        )
+        and not (cost[np.arange(len(counts)), choice] >= FORBIDDEN).any()
     ):
         return load
     best = int(np.argmin((cost * counts[:, None]).sum(axis=0)))
@@ -510,12 +570,32 @@ def _split(people: list, n_groups: int) -> list[list]:
     return chunks
 
 
-def _travel_km(config: RegionConfig, origin: str, site: str) -> float:
-    if site == REMOTE_PLACE or origin == site:
-        return 0.0
-    if origin not in config.municipality_by_code:
-        return 0.0
-    return config.distance_km(origin, site)
+class _Distances:
+    """Travel from an applicant's municipality to each place, in kilometres: a row of every municipality per
+    origin, computed once a run. Each figure is config.great_circle_km's to the last bit (numpy's arcsin and
+    square differ from math's by an ulp in about one pair of twelve); the rows are then picked up with numpy.
+    Remote study, one's own town and an origin the config does not know cost no travel."""
+
+    def __init__(self, config: RegionConfig):
+        self.points = [(m.lat, m.lon) for m in config.municipalities]
+        self.column = {m.code: j for j, m in enumerate(config.municipalities)} | {
+            REMOTE_PLACE: len(self.points)
+        }
+        self.rows: dict[str, np.ndarray] = {}
+
+    def row(self, origin: str) -> np.ndarray:
+        if origin not in self.rows:
+            row = np.zeros(len(self.points) + 1)  # the last column: remote
+            if origin in self.column and origin != REMOTE_PLACE:
+                lat, lon = self.points[self.column[origin]]
+                row[:-1] = [great_circle_km(lat, lon, *point) for point in self.points]
+                row[self.column[origin]] = 0.0
+            self.rows[origin] = row
+        return self.rows[origin]
+
+    def matrix(self, origins: list[str], sites: tuple[str, ...]) -> np.ndarray:
+        columns = [self.column[site] for site in sites]
+        return np.array([self.row(origin)[columns] for origin in origins]).reshape(len(origins), len(sites))
 
 
 def _unplaced(year: int, program_code: str, choices: list[Choice], reason: str) -> list[dict]:

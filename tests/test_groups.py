@@ -1,5 +1,6 @@
 """Group formation: every application placed once or with a reason, sizes and places respected, deterministic."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -175,3 +176,105 @@ def test_models_solved_ahead_in_worker_processes_give_the_same_plan(choices, mon
     for part in ("groups", "members", "unplaced"):
         pd.testing.assert_frame_equal(getattr(here, part), getattr(ahead, part))
     assert here.solver.drop(columns="seconds").equals(ahead.solver.drop(columns="seconds"))
+
+
+@pytest.fixture(scope="module")
+def country():
+    """A synthetic country of 400 municipalities (more than groups.FEW_SITES) and its choices."""
+    import random
+
+    from pipeline.config import parse_config
+    from pipeline.demo.country import synthetic_country
+
+    config = parse_config(synthetic_country(random.Random(5), municipalities=400))
+    apps, catalog, providers = synthetic_choices(config, applications=900, programs=12, seed=4, country=True)
+    return config, apps, catalog, providers
+
+
+def test_a_program_of_every_municipality_meets_only_where_its_applicants_are(country, monkeypatch):
+    """A «все муниципалитеты» program of a country gets a model of the places its applicants work in or
+    asked for, its provider's town and remote study, each class offered its nearest few: not one variable
+    per municipality. Its groups meet at those places and whoever can be placed is placed."""
+    import pipeline.groups as groups
+
+    monkeypatch.setattr(groups, "FEW_SITES", 12)  # this small country's applicants come from ~25 towns
+    config, apps, catalog, providers = country
+    entry = catalog[catalog["places"] == "все муниципалитеты"].iloc[0]
+    program = groups.Program(
+        code=entry["program_code"],
+        provider_code=entry["provider_code"],
+        group_min=int(entry["group_min"]),
+        group_max=int(entry["group_max"]),
+        form=entry["form"],
+        sites=program_sites(entry, config),
+        home=config.municipalities[0].code,
+    )
+    assert len(program.sites) >= 400
+    mine = apps[apps["program_code"] == program.code]
+    choices = dict(groups._choices_by_program(mine))[program.code]
+    by_class, keys, counts, sites, travel, cost, target = groups._model(
+        program, choices, groups._Distances(config)
+    )
+    wanted = {c.origin for c in choices} | {c.wish for c in choices} | {program.home, "дистанционно"}
+    assert set(sites) <= wanted and len(sites) < len(program.sites)
+    offered = cost < groups.FORBIDDEN
+    assert offered.sum() < len(keys) * len(program.sites) / 10
+    assert (offered.sum(axis=1) <= groups.NEAREST_SITES + 3).all()  # nearest, wish, remote, centre
+    assert offered.all(axis=0).any()  # the centre: one group of everyone always fits
+    for i, (_, wish) in enumerate(keys):
+        nearest = np.argsort(travel[i], kind="stable")[: groups.NEAREST_SITES]
+        assert offered[i, nearest].all()
+        if wish in sites:
+            assert offered[i, sites.index(wish)]
+
+    plan = form_groups(mine, catalog, config, providers, reuse=False)
+    places = plan.members.merge(plan.groups, on=["plan_year", "group_code"])
+    home = dict(zip(providers["provider_code"], providers["municipality"], strict=True))
+    allowed = wanted - {program.home} | {home[program.provider_code]}
+    assert set(places["place"]) <= allowed
+    assert len(plan.members) == most_placeable(len(mine), program.group_min, program.group_max)
+
+
+def test_a_country_plan_is_complete_and_within_the_places(country, monkeypatch):
+    import pipeline.groups as groups
+
+    monkeypatch.setattr(groups, "FEW_SITES", 12)
+    config, apps, catalog, providers = country
+    plan = form_groups(apps, catalog, config, providers, reuse=False)
+    assert set(plan.members["application_id"]) | set(plan.unplaced["application_id"]) == set(
+        apps["application_id"]
+    )
+    assert set(plan.unplaced["reason"]) <= {
+        "все группы заполнены",
+        f"меньше {catalog['group_min'].max()} заявок на программу по всем местам",
+    } | {f"меньше {n} заявок на программу по всем местам" for n in catalog["group_min"]}
+    entries = catalog.set_index("program_code")
+    home = dict(zip(providers["provider_code"], providers["municipality"], strict=True))
+    origins = apps.groupby("program_code")["municipality"].agg(set)
+    for group in plan.groups.itertuples(index=False):
+        entry = entries.loc[group.program_code]
+        assert group.place in program_sites(entry, config, home[entry["provider_code"]])
+        if entry["places"] == "все муниципалитеты":
+            assert group.place in origins[group.program_code] | set(apps["preferred_place"].dropna()) | {
+                home[entry["provider_code"]]
+            }
+    again = form_groups(apps.sample(frac=1, random_state=2), catalog, config, providers, reuse=False)
+    for part in ("groups", "members", "unplaced"):
+        pd.testing.assert_frame_equal(getattr(plan, part), getattr(again, part))
+
+
+def test_distances_are_the_configs_to_the_last_bit(country):
+    """The per-origin rows give config.distance_km's figures exactly (costs and outputs round them)."""
+    import pipeline.groups as groups
+
+    config = country[0]
+    codes = [m.code for m in config.municipalities]
+    distances = groups._Distances(config)
+    sites = tuple(codes[::7]) + ("дистанционно",)
+    origins = codes[::13] + ["9999"]
+    matrix = distances.matrix(origins, sites)
+    for i, origin in enumerate(origins):
+        for j, site in enumerate(sites):
+            known = origin in config.municipality_by_code and site in config.municipality_by_code
+            expected = config.distance_km(origin, site) if known and origin != site else 0.0
+            assert matrix[i, j] == expected
