@@ -308,10 +308,10 @@ def _costs(keys: list[tuple[str, str]], sites: tuple[str, ...], distances: "_Dis
 
 def _candidate_sites(program: Program, keys: list[tuple[str, str]]) -> tuple[str, ...]:
     """The places a program's groups may meet. A program of a few places keeps them all. One that may meet
-    anywhere in a country meets only where one of its applicants works or asked to study, or where its
-    provider is, or remotely: the regional order forms groups where the teachers are, and a town none of
-    them lives in or named is never nearer for all of them than one they do (it would only be a middle
-    point); without this a model had a variable for every municipality of the country."""
+    anywhere in a country (more than FEW_SITES places) meets only where one of its applicants works or asked
+    to study, where its provider is, or remotely: the regional order forms groups where the teachers are, and
+    a town none of them lives in or named could only win as a point between their towns. Without this rule
+    a model had a variable for every applicant's town and every municipality of the country."""
     if len(program.sites) <= FEW_SITES:
         return program.sites
     wanted = {origin for origin, _ in keys} | {wish for _, wish in keys} | {program.home, REMOTE_PLACE}
@@ -323,14 +323,16 @@ def _nearest_only(keys, counts, sites, travel, cost):
     """Above FEW_SITES places, each class is offered only its NEAREST_SITES nearest places, the place it
     asked for, remote study when the program allows it, and the program's centre (the place of least total
     cost for all its applicants, so that one group of everyone always fits); the plan minimises travel, so a
-    teacher sent beyond their eight nearest towns would mostly be sent to the centre anyway. Places offered
-    to no class are left out."""
+    teacher sent beyond their nearest towns would mostly be sent to the centre anyway. Places offered to no
+    class are left out."""
     n_classes, n_sites = cost.shape
     offered = np.zeros(cost.shape, dtype=bool)
-    nearest = np.argsort(travel, axis=1, kind="stable")[:, :NEAREST_SITES]
+    remote = np.array([site == REMOTE_PLACE for site in sites])
+    # remote study costs no travel but is not a town: it does not take one of the nearest places
+    nearest = np.argsort(np.where(remote, np.inf, travel), axis=1, kind="stable")[:, :NEAREST_SITES]
     offered[np.arange(n_classes)[:, None], nearest] = True
     offered |= np.array(sites, dtype=object)[None, :] == np.array([w for _, w in keys], dtype=object)[:, None]
-    offered[:, [j for j, site in enumerate(sites) if site == REMOTE_PLACE]] = True
+    offered[:, remote] = True
     offered[:, int(np.argmin((cost * counts[:, None]).sum(axis=0)))] = True
     kept = np.flatnonzero(offered.any(axis=0))
     offered, travel, cost = offered[:, kept], travel[:, kept], cost[:, kept]

@@ -220,9 +220,11 @@ def test_a_program_of_every_municipality_meets_only_where_its_applicants_are(cou
     offered = cost < groups.FORBIDDEN
     assert offered.sum() < len(keys) * len(program.sites) / 10
     assert (offered.sum(axis=1) <= groups.NEAREST_SITES + 3).all()  # nearest, wish, remote, centre
+    remote = np.array([site == "дистанционно" for site in sites])
+    assert offered[:, remote].all()  # remote study, where the program allows it, is offered to everyone
     assert offered.all(axis=0).any()  # the centre: one group of everyone always fits
     for i, (_, wish) in enumerate(keys):
-        nearest = np.argsort(travel[i], kind="stable")[: groups.NEAREST_SITES]
+        nearest = np.argsort(np.where(remote, np.inf, travel[i]), kind="stable")[: groups.NEAREST_SITES]
         assert offered[i, nearest].all()
         if wish in sites:
             assert offered[i, sites.index(wish)]
