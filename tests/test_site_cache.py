@@ -163,6 +163,41 @@ def test_a_section_is_written_again_only_when_what_it_read_changed(tmp_path, mon
     assert len(calls) == 4
 
 
+def test_years_handed_to_early_workers_give_the_same_site(cold_builds, tmp_path, monkeypatch):
+    """A large run starts the build workers ahead; each year's build goes to them as soon as its pages are
+    written, the latest year first. The site is the bytes of one built in this process, and a year whose
+    worker was lost is built here."""
+    import os
+    import signal
+
+    from pipeline.publish import build as build_module
+    from pipeline.publish import builders
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("build workers start only on a machine of two cores or more")
+    _, cold_before, cold_after = cold_builds
+    handed = []
+    real = builders.submit_build
+    monkeypatch.setattr(
+        build_module,
+        "submit_build",
+        lambda function, *arguments: handed.append(arguments[2]) or real(function, *arguments),
+    )
+    builders.start_builders()
+    try:
+        first, _ = build(site_model(), tmp_path, "first", str(tmp_path / "memo"), monkeypatch)
+        assert handed == sorted(YEARS, reverse=True)
+        assert_same_tree(first, cold_before)
+        for process in list(
+            builders._pool._processes.values()
+        ):  # the workers die: their years are built here
+            os.kill(process.pid, signal.SIGKILL)
+        lost, _ = build(changed_model(), tmp_path, "lost", str(tmp_path / "memo"), monkeypatch)
+        assert_same_tree(lost, cold_after)
+    finally:
+        builders.stop_builders()
+
+
 def test_a_few_changed_pages_are_built_without_worker_processes(tmp_path, monkeypatch):
     """The first build of a year renders every page (workers pay off); a rebuild with one program changed
     renders a handful and stays in this process; the site equals a cold one either way."""

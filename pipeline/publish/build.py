@@ -1,29 +1,22 @@
 """Builds the public site: markdown per plan year from the frames, mkdocs per year, versions, atomic swap."""
 
 import hashlib
-import logging
 import multiprocessing
 import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-
-from pipeline import paths
 from pipeline.memo import ENV as MEMO_ENV
 from pipeline.memo import fingerprint
+from pipeline.publish.builders import submit_build
+from pipeline.publish.mkdocs_run import ASSETS, build_epoch, run_mkdocs, run_mkdocs_in_worker, site_name
 from pipeline.publish.model import SiteModel, YearView
 from pipeline.publish.page_cache import (
     PageStats,
-    build_key,
-    cached_pages,
-    keep_pages,
     keep_year,
     page_memo,
     restore_year,
@@ -31,11 +24,9 @@ from pipeline.publish.page_cache import (
     year_memo,
 )
 from pipeline.publish.privacy import assert_public
-from pipeline.publish.search_stems import add_stems
 from pipeline.publish.sections import SECTIONS, Section, year_pages
 from pipeline.publish.versions import redirect_html, versions_json
 
-ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_BUILD_WORKERS = 4
 # Starting the build workers costs about as much as rendering this much markdown (a few seconds): with less
 # to render again (the rest comes from the page cache), the years are built one after another in this process.
@@ -59,12 +50,14 @@ def build_site(
     site_dir = Path(site_dir).resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    started: dict[int, tuple[Future, tuple]] = {}  # year -> its build handed to an early worker
     try:
         builds, stats, keys = [], {}, {}
         changed = 0
         years = year_memo()
         digests = {}
-        for view in views:
+        # The latest year first: its build is the longest, and it goes on while the other years' pages are made.
+        for view in reversed(views):
             pages, nav = year_pages(view, sections)
             name = site_name(model, view.year)
             keys[view.year] = year_key(pages, nav, name, build_epoch(model))
@@ -74,11 +67,18 @@ def build_site(
                 continue
             docs_dir = write_docs(pages, Path(work_dir) / str(view.year))
             changed += changed_pages(digests[name], years.recall(fingerprint(LAST_DOCS, name))[1])
-            builds.append((view.year, docs_dir, staging / str(view.year), nav))
+            build = (view.year, docs_dir, staging / str(view.year), nav)
+            # With workers started early in the run, a year is built while the next year's pages are made.
+            future = submit_build(run_mkdocs_in_worker, os.environ.get(MEMO_ENV), _slim(model), *build)
+            if future is None:
+                builds.append(build)
+            else:
+                started[view.year] = (future, build)
         few = changed <= FEW_BYTES and page_memo().holds_any()
         stats |= build_years(model, builds, parallel=not few)
-        for year, _, out_dir, _ in builds:
-            keep_year(years, keys[year], out_dir)
+        stats |= _finished(model, started)
+        for year in sorted([build[0] for build in builds] + list(started)):
+            keep_year(years, keys[year], staging / str(year))
         for name, pages_digests in digests.items():
             years.keep(fingerprint(LAST_DOCS, name), pages_digests)
         (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
@@ -90,8 +90,9 @@ def build_site(
         )
         _swap(staging, site_dir)
     finally:
+        wait([future for future, _ in started.values()])  # no worker may still write into the staging folder
         shutil.rmtree(staging, ignore_errors=True)
-    return stats
+    return dict(sorted(stats.items()))
 
 
 def write_docs(pages: dict[str, str | bytes], year_work_dir: Path) -> Path:
@@ -142,79 +143,34 @@ def build_years(
     # A fresh interpreter per worker: the run's process may hold threads (the solver's) that fork would copy.
     # The forkserver keeps the environment it started with: the memo setting of this run goes along.
     memo_setting = os.environ.get(MEMO_ENV)
-    slim = replace(
-        model, frames={}, previous={}
-    )  # mkdocs needs the region's name and the date, not the frames
+    slim = _slim(model)
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
         futures = {
-            build[0]: pool.submit(_run_mkdocs_in_worker, memo_setting, slim, *build) for build in builds
+            build[0]: pool.submit(run_mkdocs_in_worker, memo_setting, slim, *build) for build in builds
         }
         # a strict-mode failure of any year fails the whole site
         return {year: future.result() for year, future in futures.items()}
 
 
-def _run_mkdocs_in_worker(memo_setting: str | None, *arguments) -> PageStats:
-    if memo_setting is None:
-        os.environ.pop(MEMO_ENV, None)
-    else:
-        os.environ[MEMO_ENV] = memo_setting
-    return run_mkdocs(*arguments)
-
-
-def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: list) -> PageStats:
-    """mkdocs build in-process with the root mkdocs.yml, strict: any warning aborts the build. Pages whose
-    HTML mkdocs made before from the same markdown, files, nav and configuration are taken from the cache."""
-    config = load_config(
-        config_file=str(paths.MKDOCS_YML),
-        docs_dir=str(docs_dir),
-        site_dir=str(out_dir),
-        site_name=site_name(model, year),
-        nav=nav,
-        strict=True,
-    )
-    memo = page_memo()
-    with _build_date(model) as epoch, _quiet_mkdocs():
-        with cached_pages(memo, build_key(config, nav, epoch)) as stats:
-            mkdocs_build(config)
-    keep_pages(memo, stats)
-    add_stems(out_dir)
+def _finished(model: SiteModel, started: dict[int, tuple[Future, tuple]]) -> dict[int, PageStats]:
+    """The builds handed to the early workers, each waited for (none may still be writing when the staging
+    folder goes); a year whose worker was lost is built here. A strict-mode failure of any year fails the site."""
+    stats, failures = {}, []
+    for year, (future, build) in started.items():
+        try:
+            stats[year] = future.result()
+        except BrokenProcessPool:
+            stats[year] = run_mkdocs(model, *build)
+        except Exception as error:  # noqa: BLE001 - raised below, once the other years are done
+            failures.append(error)
+    if failures:
+        raise failures[0]
     return stats
 
 
-def site_name(model: SiteModel, year: int) -> str:
-    return f"ПК педагогов · {model.config.short_name} · {year}"
-
-
-def build_epoch(model: SiteModel) -> int:
-    """The as_of date as the build time: mkdocs stamps the sitemap with it."""
-    return int(datetime(model.as_of.year, model.as_of.month, model.as_of.day, tzinfo=UTC).timestamp())
-
-
-@contextmanager
-def _build_date(model: SiteModel):
-    """mkdocs stamps the sitemap with the build date; the as_of date keeps rebuilds byte-identical."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    epoch = build_epoch(model)
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield epoch
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
-
-
-@contextmanager
-def _quiet_mkdocs():
-    """mkdocs' INFO lines would flood the run's output; warnings still show and still fail the build."""
-    logger = logging.getLogger("mkdocs")
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
+def _slim(model: SiteModel) -> SiteModel:
+    """What a worker's build needs of the model: the region's name and the date, not the frames."""
+    return replace(model, frames={}, previous={})
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

@@ -19,7 +19,7 @@ from pipeline.memo import Memo, fingerprint
 # Whatever may change a page's HTML for the same markdown: the code that drives the build, and the libraries.
 SOURCES = (
     "pipeline/publish/page_cache.py",
-    "pipeline/publish/build.py",
+    "pipeline/publish/mkdocs_run.py",
     "pipeline/publish/search_stems.py",
     "pipeline/publish/versions.py",
     "mkdocs.yml",

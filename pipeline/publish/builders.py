@@ -1,0 +1,53 @@
+"""Worker processes for the site's mkdocs builds, started early in a large run so that their start is hidden."""
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+# Two workers: the latest year, whose pages change most often and are the largest, is built while this
+# process makes the other years' pages, and those are built by the second worker meanwhile.
+BUILDERS = 2
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def start_builders() -> None:
+    """Start workers that import mkdocs and the theme right away (on a machine of more than one core); a run
+    that builds its site later hands them each year's build as soon as that year's pages are written."""
+    global _pool
+    if _pool is None and (os.cpu_count() or 1) >= 2:
+        # A fresh interpreter per worker: the run's process may hold threads (the solver's) that fork would copy.
+        _pool = ProcessPoolExecutor(
+            BUILDERS, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm_up
+        )
+        for _ in range(BUILDERS):
+            _pool.submit(int)  # starts the workers now rather than at the first build
+
+
+def stop_builders() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def submit_build(function, *arguments) -> Future | None:
+    """The build handed to a started worker, or None when there is none (the caller builds it itself)."""
+    if _pool is None:
+        return None
+    try:
+        return _pool.submit(function, *arguments)
+    except (BrokenProcessPool, RuntimeError):  # a worker lost on the way: build in this process
+        stop_builders()
+        return None
+
+
+def _warm_up() -> None:
+    """Imports mkdocs, the theme and its plugins (loading the configuration loads them)."""
+    from mkdocs.config import load_config
+
+    from pipeline import paths
+    from pipeline.publish import mkdocs_run
+
+    load_config(config_file=str(paths.MKDOCS_YML), docs_dir=str(mkdocs_run.ASSETS))
