@@ -24,9 +24,6 @@ CARRIED_OVER = ("credentials",)
 BACKGROUND_WRITING_FROM = 40
 # A cache entry no run has used for this long is removed: content-addressed caches only grow otherwise.
 CACHE_KEEP_DAYS = 30
-# The site's build workers start after this stage: early enough to be ready for the site, late enough not to
-# compete with the quality worker's start and the run's busiest stages.
-BUILDERS_AFTER = "schedule"
 
 
 @dataclass
@@ -96,13 +93,13 @@ def run_stages(ctx: RunContext, stages=STAGES) -> dict:
                 if _large(state) and "quality" in dict(stages):
                     quality.start_validator()
                     writers.callback(quality.stop_validator)
+                if _large(state) and ctx.build_site and "publish" in dict(stages):
+                    from pipeline.publish import builders  # mkdocs: only for a run that builds the site
+
+                    builders.start_builders()
+                    writers.callback(builders.stop_builders)
             if name == "registries":
                 quality.validate_early(state["registries"], ctx.config)
-            if name == BUILDERS_AFTER and ctx.build_site and _large(state) and "publish" in dict(stages):
-                from pipeline.publish import builders  # mkdocs: only for a run that builds the site
-
-                builders.start_builders()
-                writers.callback(builders.stop_builders)
             _record(ctx, name, started, cpu)
         _wait_for_writes(ctx)
     gc.unfreeze()  # a later run in the same process may collect this one's leftovers

@@ -13,7 +13,14 @@ from pathlib import Path
 from pipeline.memo import ENV as MEMO_ENV
 from pipeline.memo import fingerprint
 from pipeline.publish.builders import submit_build
-from pipeline.publish.mkdocs_run import ASSETS, build_epoch, run_mkdocs, run_mkdocs_in_worker, site_name
+from pipeline.publish.mkdocs_run import (
+    ASSETS,
+    build_and_keep,
+    build_epoch,
+    run_mkdocs,
+    run_mkdocs_in_worker,
+    site_name,
+)
 from pipeline.publish.model import SiteModel, YearView
 from pipeline.publish.page_cache import (
     PageStats,
@@ -69,16 +76,17 @@ def build_site(
             changed += changed_pages(digests[name], years.recall(fingerprint(LAST_DOCS, name))[1])
             build = (view.year, docs_dir, staging / str(view.year), nav)
             # With workers started early in the run, a year is built while the next year's pages are made.
-            future = submit_build(run_mkdocs_in_worker, os.environ.get(MEMO_ENV), _slim(model), *build)
+            memo_setting, key = os.environ.get(MEMO_ENV), keys[view.year]
+            future = submit_build(build_and_keep, memo_setting, key, _slim(model), *build)
             if future is None:
                 builds.append(build)
             else:
-                started[view.year] = (future, build)
+                started[view.year] = (future, (memo_setting, key, model, *build))
         few = changed <= FEW_BYTES and page_memo().holds_any()
         stats |= build_years(model, builds, parallel=not few)
-        stats |= _finished(model, started)
-        for year in sorted([build[0] for build in builds] + list(started)):
-            keep_year(years, keys[year], staging / str(year))
+        stats |= _finished(started)
+        for year, _, out_dir, _ in builds:
+            keep_year(years, keys[year], out_dir)
         for name, pages_digests in digests.items():
             years.keep(fingerprint(LAST_DOCS, name), pages_digests)
         (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
@@ -152,15 +160,16 @@ def build_years(
         return {year: future.result() for year, future in futures.items()}
 
 
-def _finished(model: SiteModel, started: dict[int, tuple[Future, tuple]]) -> dict[int, PageStats]:
-    """The builds handed to the early workers, each waited for (none may still be writing when the staging
-    folder goes); a year whose worker was lost is built here. A strict-mode failure of any year fails the site."""
+def _finished(started: dict[int, tuple[Future, tuple]]) -> dict[int, PageStats]:
+    """The builds handed to the early workers (which also keep the built years), each waited for: none may still
+    be writing when the staging folder goes. A year whose worker was lost is built here. A strict-mode failure
+    of any year fails the site."""
     stats, failures = {}, []
-    for year, (future, build) in started.items():
+    for year, (future, arguments) in started.items():
         try:
             stats[year] = future.result()
         except BrokenProcessPool:
-            stats[year] = run_mkdocs(model, *build)
+            stats[year] = build_and_keep(*arguments)
         except Exception as error:  # noqa: BLE001 - raised below, once the other years are done
             failures.append(error)
     if failures:

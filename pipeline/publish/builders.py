@@ -8,6 +8,7 @@ from concurrent.futures.process import BrokenProcessPool
 # Two workers: the latest year, whose pages change most often and are the largest, is built while this
 # process makes the other years' pages, and those are built by the second worker meanwhile.
 BUILDERS = 2
+NICENESS = 10
 
 _pool: ProcessPoolExecutor | None = None
 
@@ -44,7 +45,9 @@ def submit_build(function, *arguments) -> Future | None:
 
 
 def _warm_up() -> None:
-    """Imports mkdocs, the theme and its plugins (loading the configuration loads them)."""
+    """Imports mkdocs, the theme and its plugins (loading the configuration loads them), at a lower priority:
+    the worker takes what the run's own process leaves of the cores, never the other way round."""
+    os.nice(NICENESS)
     from mkdocs.config import load_config
 
     from pipeline import paths
