@@ -20,6 +20,7 @@ import xlsxwriter
 
 # A fixed creation time keeps written workbooks byte-identical from run to run.
 FIXED_CREATED = dt.datetime(2026, 1, 1)
+NICENESS = 10  # of the background writers
 
 # Text that a spreadsheet program could take for a formula or a command (OWASP: CSV injection).
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -161,13 +162,16 @@ def _write_now(path: Path, sheets: list[SheetSpec], title: str, key: str | None)
 
 
 class _BackgroundWriter:
-    """Worker processes that encode workbooks while the run goes on computing."""
+    """Worker processes that encode workbooks while the run goes on computing, at a lower priority: they take
+    what the run's own process leaves of the cores (the run waits for them only before the site)."""
 
     MAX_IN_FLIGHT = 256  # keeps the memory of queued sheets bounded
 
     def __init__(self, workers: int):
         context = multiprocessing.get_context("forkserver")
-        self.pool = ProcessPoolExecutor(workers, mp_context=context)
+        self.pool = ProcessPoolExecutor(
+            workers, mp_context=context, initializer=os.nice, initargs=(NICENESS,)
+        )
         self.pending: deque = deque()
 
     def submit(self, path: Path, sheets: list[SheetSpec], title: str, key: str | None) -> None:
