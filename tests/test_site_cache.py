@@ -181,7 +181,7 @@ def test_years_handed_to_early_workers_give_the_same_site(cold_builds, tmp_path,
     monkeypatch.setattr(
         build_module,
         "submit_build",
-        lambda function, *arguments: handed.append(arguments[3]) or real(function, *arguments),
+        lambda function, *arguments: handed.append(arguments[2]) or real(function, *arguments),
     )
     builders.start_builders()
     try:

@@ -15,7 +15,6 @@ from pipeline.memo import fingerprint
 from pipeline.publish.builders import submit_build
 from pipeline.publish.mkdocs_run import (
     ASSETS,
-    build_and_keep,
     build_epoch,
     run_mkdocs,
     run_mkdocs_in_worker,
@@ -57,38 +56,21 @@ def build_site(
     site_dir = Path(site_dir).resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
-    started: dict[int, tuple[Future, tuple]] = {}  # year -> its build handed to an early worker
+    work_dir = Path(work_dir)
+    handed: dict[int, Future] = {}  # year -> the whole year, handed to a worker started early in the run
     try:
-        builds, stats, keys = [], {}, {}
-        changed = 0
-        years = year_memo()
-        digests = {}
-        # The latest year first: its build is the longest, and it goes on while the other years' pages are made.
-        for view in reversed(views):
-            pages, nav = year_pages(view, sections)
-            name = site_name(model, view.year)
-            keys[view.year] = year_key(pages, nav, name, build_epoch(model))
-            digests[name] = page_digests(pages)
-            if restore_year(years, keys[view.year], staging / str(view.year)):
-                stats[view.year] = PageStats(hits=len(pages), whole_year=True)
-                continue
-            docs_dir = write_docs(pages, Path(work_dir) / str(view.year))
-            changed += changed_pages(digests[name], years.recall(fingerprint(LAST_DOCS, name))[1])
-            build = (view.year, docs_dir, staging / str(view.year), nav)
-            # With workers started early in the run, a year is built while the next year's pages are made.
-            memo_setting, key = os.environ.get(MEMO_ENV), keys[view.year]
-            future = submit_build(build_and_keep, memo_setting, key, _slim(model), *build)
-            if future is None:
-                builds.append(build)
-            else:
-                started[view.year] = (future, (memo_setting, key, model, *build))
-        few = changed <= FEW_BYTES and page_memo().holds_any()
-        stats |= build_years(model, builds, parallel=not few)
-        stats |= _finished(started)
-        for year, _, out_dir, _ in builds:
-            keep_year(years, keys[year], out_dir)
-        for name, pages_digests in digests.items():
-            years.keep(fingerprint(LAST_DOCS, name), pages_digests)
+        if sections is SECTIONS:
+            # Each year's pages and build in one of the early workers, the latest (and largest) year first.
+            for view in reversed(views):
+                future = submit_build(
+                    make_year, os.environ.get(MEMO_ENV), model, view.year, work_dir, staging
+                )
+                if future is not None:
+                    handed[view.year] = future
+        stats = build_years_here(
+            model, [v for v in views if v.year not in handed], sections, work_dir, staging
+        )
+        stats |= _finished(model, handed, work_dir, staging)
         (staging / "versions.json").write_text(versions_json(model), encoding="utf-8")
         latest = model.latest_year
         (staging / "index.html").write_text(redirect_html(latest, f"{latest}/"), encoding="utf-8")
@@ -98,9 +80,52 @@ def build_site(
         )
         _swap(staging, site_dir)
     finally:
-        wait([future for future, _ in started.values()])  # no worker may still write into the staging folder
+        wait(handed.values())  # no worker may still write into the staging folder
         shutil.rmtree(staging, ignore_errors=True)
     return dict(sorted(stats.items()))
+
+
+def build_years_here(
+    model: SiteModel, views: list[YearView], sections: tuple[Section, ...], work_dir: Path, staging: Path
+) -> dict[int, PageStats]:
+    """The years' pages made in this process; a year whose pages are those of a kept build is copied whole, the
+    others are built by mkdocs (side by side in worker processes when there is much to render)."""
+    builds, stats, keys = [], {}, {}
+    changed = 0
+    years = year_memo()
+    digests = {}
+    for view in views:
+        pages, nav = year_pages(view, sections)
+        name = site_name(model, view.year)
+        keys[view.year] = year_key(pages, nav, name, build_epoch(model))
+        digests[name] = page_digests(pages)
+        if restore_year(years, keys[view.year], staging / str(view.year)):
+            stats[view.year] = PageStats(hits=len(pages), whole_year=True)
+            continue
+        docs_dir = write_docs(pages, work_dir / str(view.year))
+        changed += changed_pages(digests[name], years.recall(fingerprint(LAST_DOCS, name))[1])
+        builds.append((view.year, docs_dir, staging / str(view.year), nav))
+    few = changed <= FEW_BYTES and page_memo().holds_any()
+    stats |= build_years(model, builds, parallel=not few)
+    for year, _, out_dir, _ in builds:
+        keep_year(years, keys[year], out_dir)
+    for name, pages_digests in digests.items():
+        years.keep(fingerprint(LAST_DOCS, name), pages_digests)
+    return stats
+
+
+def make_year(
+    memo_setting: str | None, model: SiteModel, year: int, work_dir: Path, staging: Path
+) -> PageStats:
+    """One whole plan year, its pages and its build, in an early worker (or here when that worker was lost). The
+    frames were checked for personal data before they were handed over."""
+    if memo_setting is None:
+        os.environ.pop(MEMO_ENV, None)
+    else:
+        os.environ[MEMO_ENV] = memo_setting
+    shutil.rmtree(staging / str(year), ignore_errors=True)  # what a lost worker may have left
+    view = YearView(model, year, dict(sorted(model.frames_of(year).items())))
+    return build_years_here(model, [view], SECTIONS, work_dir, staging)[year]
 
 
 def write_docs(pages: dict[str, str | bytes], year_work_dir: Path) -> Path:
@@ -160,16 +185,17 @@ def build_years(
         return {year: future.result() for year, future in futures.items()}
 
 
-def _finished(started: dict[int, tuple[Future, tuple]]) -> dict[int, PageStats]:
-    """The builds handed to the early workers (which also keep the built years), each waited for: none may still
-    be writing when the staging folder goes. A year whose worker was lost is built here. A strict-mode failure
-    of any year fails the site."""
+def _finished(
+    model: SiteModel, handed: dict[int, Future], work_dir: Path, staging: Path
+) -> dict[int, PageStats]:
+    """The years handed to the early workers, each waited for: none may still be writing when the staging
+    folder goes. A year whose worker was lost is made here. A strict-mode failure of any year fails the site."""
     stats, failures = {}, []
-    for year, (future, arguments) in started.items():
+    for year, future in handed.items():
         try:
             stats[year] = future.result()
         except BrokenProcessPool:
-            stats[year] = build_and_keep(*arguments)
+            stats[year] = make_year(os.environ.get(MEMO_ENV), model, year, work_dir, staging)
         except Exception as error:  # noqa: BLE001 - raised below, once the other years are done
             failures.append(error)
     if failures:

@@ -18,21 +18,11 @@ from pipeline.publish.page_cache import (
     build_key,
     cached_pages,
     keep_pages,
-    keep_year,
     page_memo,
-    year_memo,
 )
 from pipeline.publish.search_stems import add_stems
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-
-
-def build_and_keep(memo_setting: str | None, key: str, model: SiteModel, year: int, *build) -> PageStats:
-    """A year built by an early worker and kept whole in the year memo by that worker too."""
-    stats = run_mkdocs_in_worker(memo_setting, model, year, *build)
-    out_dir = build[1]
-    keep_year(year_memo(), key, out_dir)
-    return stats
 
 
 def run_mkdocs_in_worker(memo_setting: str | None, *arguments) -> PageStats:
