@@ -141,10 +141,24 @@ def form_groups(
     distances = _Distances(config)  # the same origins, program after program
     region = fingerprint(config) if solved is not None else None  # its distances reach every program's groups
     work = []  # (year, program code, its choices, its Program or None when the catalog lacks it)
+    whole_years, year_keys = (
+        {},
+        {},
+    )  # a plan year whose applications, catalog and region are unchanged: its outcome
     for year in sorted(applications["plan_year"].dropna().unique().tolist()):
         year = int(year)
-        entries = catalog[catalog["plan_year"] == year].set_index("program_code")
-        for code, choices in _choices_by_program(applications[applications["plan_year"] == year]):
+        of_year = applications[applications["plan_year"] == year]
+        year_catalog = catalog[catalog["plan_year"] == year]
+        if solved is not None:
+            year_keys[year] = fingerprint(
+                "year groups", year, of_year, year_catalog, sorted(home.items()), deterministic_limit, region
+            )
+            found, outcome = solved.recall(year_keys[year])
+            if found:
+                whole_years[year] = outcome
+                continue
+        entries = year_catalog.set_index("program_code")
+        for code, choices in _choices_by_program(of_year):
             program = None
             if code in entries.index:
                 entry = entries.loc[code]
@@ -177,13 +191,15 @@ def form_groups(
         deterministic_limit,
         solved,
     )
+    outcomes = dict(whole_years)
     # work runs year after year
     for year, numbered in itertools.groupby(enumerate(work), key=lambda item: item[1][0]):
         started = time.perf_counter()
         totals = _Totals()
+        rows = ([], [], [])  # the year's groups, members and unplaced applications
         for position, (_, code, choices, program) in numbered:
             if program is None:
-                unplaced.extend(_unplaced(year, code, choices, REASON_NOT_IN_CATALOG))
+                rows[2].extend(_unplaced(year, code, choices, REASON_NOT_IN_CATALOG))
                 continue
             # Each program's totals are summed on their own and then added, recalled or not, so a re-run's
             # sums are a cold run's to the last bit.
@@ -197,10 +213,16 @@ def form_groups(
                 if position in kept:
                     solved.keep(kept[position], (result, mine))
             totals.add(mine)
-            groups.extend(result[0])
-            members.extend(result[1])
-            unplaced.extend(result[2])
-        reports.append(totals.row(year, time.perf_counter() - started))
+            for kept_rows, found in zip(rows, result, strict=True):
+                kept_rows.extend(found)
+        outcomes[year] = (rows, totals, time.perf_counter() - started)
+        if year in year_keys:
+            solved.keep(year_keys[year], (rows, totals, 0.0))
+    for year, (rows, totals, seconds) in sorted(outcomes.items()):
+        groups.extend(rows[0])
+        members.extend(rows[1])
+        unplaced.extend(rows[2])
+        reports.append(totals.row(year, seconds))
     return GroupPlan(
         groups=_frame(groups, GROUP_COLUMNS, ["plan_year", "group_code"]),
         members=_frame(members, MEMBER_COLUMNS, ["plan_year", "group_code", "application_id"]),

@@ -152,6 +152,36 @@ def test_a_rerun_recalls_solved_models_and_gives_the_same_plan(choices, tmp_path
     assert len(solves) == 2 * solved_cold + 1
 
 
+def test_a_plan_year_whose_inputs_are_unchanged_is_recalled_whole(choices, tmp_path, monkeypatch):
+    """Two plan years; one application of the later year withdrawn: the earlier year's groups come back from
+    the memo without even grouping its applications by program, and the plan is that of a run without memo."""
+    import pipeline.groups as groups
+
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
+    apps, catalog, providers = choices
+    earlier = apps.assign(plan_year=apps["plan_year"] - 1)
+    earlier["application_id"] = "E-" + earlier["application_id"]
+    two_years = pd.concat([earlier, apps], ignore_index=True)
+    both_catalogs = pd.concat(
+        [catalog.assign(plan_year=catalog["plan_year"] - 1), catalog], ignore_index=True
+    )
+    grouped = []
+    real = groups._choices_by_program
+    monkeypatch.setattr(
+        groups, "_choices_by_program", lambda frame: grouped.append(set(frame["plan_year"])) or real(frame)
+    )
+    form_groups(two_years, both_catalogs, CONFIG, providers)
+    latest = int(apps["plan_year"].max())
+    withdrawn = two_years.drop(two_years.index[two_years["plan_year"] == latest][:1])
+    grouped.clear()
+    warm = form_groups(withdrawn, both_catalogs, CONFIG, providers)
+    assert grouped == [{latest}]
+    cold = form_groups(withdrawn, both_catalogs, CONFIG, providers, reuse=False)
+    for part in ("groups", "members", "unplaced"):
+        pd.testing.assert_frame_equal(getattr(cold, part), getattr(warm, part))
+    assert cold.solver.drop(columns="seconds").equals(warm.solver.drop(columns="seconds"))
+
+
 def test_models_solved_ahead_in_worker_processes_give_the_same_plan(choices, monkeypatch):
     """The independent CP-SAT models solved side by side in workers give what solving them one by one here
     gives; no model of several places is then solved in this process."""
