@@ -35,7 +35,12 @@ def writer_version() -> str:
 
 
 def cache_root() -> Path | None:
-    setting = os.environ.get(ENV, "")
+    return _root_of(os.environ.get(ENV, ""))
+
+
+@cache
+def _root_of(setting: str) -> Path | None:
+    """The cache folder of a setting; asked once per workbook, so worked out once per setting."""
     if setting.lower() == "off":
         return None
     return Path(setting) if setting else paths.CACHE / "workbooks"
@@ -58,7 +63,13 @@ def inputs_key(inputs: object, title: str, sources: tuple[str, ...]) -> str | No
     if cache_root() is None:
         return None
     made = inputs if isinstance(inputs, str) else fingerprint(inputs)
-    return fingerprint("workbook-inputs", code_version(tuple(sorted(sources))), made, title)
+    # the three strings hashed directly (asked once per workbook: thousands of times in a run)
+    digest = hashlib.sha256(b"workbook-inputs")
+    for part in (code_version(tuple(sorted(sources))), made, title):
+        data = part.encode()
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def frame_fingerprint(frame: pd.DataFrame) -> str:
@@ -100,23 +111,29 @@ def restore(key: str | None, target: Path) -> bool:
     root = cache_root()
     if key is None or root is None:
         return False
-    entry = entry_path(root, key)
+    entry = f"{root}/{writer_version()}/{key[:2]}/{key}.xlsx"  # entry_path's, without building a Path
     try:
         whole = _whole_zip(entry)
     except OSError:
         return False
     if not whole:  # a truncated or altered entry: encode again, and let the keep replace it
-        entry.unlink(missing_ok=True)
+        Path(entry).unlink(missing_ok=True)
         return False
     try:
         _link_or_copy(entry, target)
+    except FileNotFoundError:  # the target's folder is not there yet: made only when a workbook goes in
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(entry, target)
+        except OSError:
+            return False
     except OSError:
         return False
     touch(entry)
     return True
 
 
-def _whole_zip(path: Path) -> bool:
+def _whole_zip(path: Path | str) -> bool:
     """Whether the file ends with a zip's end record that agrees with its length: a cut-off entry does not.
     Reads 22 bytes, not the file."""
     handle = os.open(path, os.O_RDONLY)
@@ -135,10 +152,12 @@ def _whole_zip(path: Path) -> bool:
     )
 
 
-def _link_or_copy(entry: Path, target: Path) -> None:
+def _link_or_copy(entry: Path | str, target: Path) -> None:
     target.unlink(missing_ok=True)  # a file already there may be a link to another entry: never write into it
     try:
         os.link(entry, target)
+    except FileNotFoundError:  # no folder for the target (or no entry any more): nothing to copy either
+        raise
     except OSError:  # another file system, or links not allowed
         shutil.copyfile(entry, target)
 

@@ -127,10 +127,8 @@ def write_workbook_from(
     from pipeline import workbook_cache
 
     key = workbook_cache.inputs_key(inputs, title, tuple(sources))
-    if key is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if workbook_cache.restore(key, path):
-            return path
+    if key is not None and workbook_cache.restore(key, path):
+        return path
     sheets = build()
     if _background is not None:
         _background.submit(path, sheets, title, key)

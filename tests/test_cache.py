@@ -239,6 +239,9 @@ def test_a_workbook_from_the_same_inputs_is_copied_without_building_its_sheets(t
         tmp_path / "again.xlsx", ["А-1", 1], build, title="Т", sources=["pipeline/memo.py"]
     )
     assert again.read_bytes() == plain and built == ["А-1"]  # a hit: the sheets were not built
+    nested = tmp_path / "новая" / "папка" / "again.xlsx"  # a hit into folders not made yet: they are made
+    write_workbook_from(nested, ["А-1", 1], build, title="Т", sources=["pipeline/memo.py"])
+    assert nested.read_bytes() == plain and built == ["А-1"]
     write_workbook_from(tmp_path / "other.xlsx", ["А-1", 2], build, title="Т", sources=["pipeline/memo.py"])
     write_workbook_from(
         tmp_path / "titled.xlsx", ["А-1", 1], build, title="другой", sources=["pipeline/memo.py"]
