@@ -59,7 +59,16 @@ def shown_quarters(monitoring: Monitoring) -> list[tuple[int, int]]:
 
 def named(frame: pd.DataFrame, registries, config) -> pd.DataFrame:
     """The frame with the names of whatever codes it holds, for people to read."""
-    names = {
+    frame = frame.copy()
+    for column, (code, lookup) in name_lookups(registries, config).items():
+        if code in frame and column not in frame:
+            frame.insert(frame.columns.get_loc(code) + 1, column, frame[code].map(lookup))
+    return frame
+
+
+def name_lookups(registries, config) -> dict[str, tuple[str, dict]]:
+    """Name column -> (the code column it names, code -> name)."""
+    return {
         "provider_name": (
             "provider_code",
             dict(zip(registries.providers["provider_code"], registries.providers["name"], strict=True)),
@@ -74,11 +83,6 @@ def named(frame: pd.DataFrame, registries, config) -> pd.DataFrame:
             dict(zip(registries.organisations["org_code"], registries.organisations["name"], strict=True)),
         ),
     }
-    frame = frame.copy()
-    for column, (code, lookup) in names.items():
-        if code in frame and column not in frame:
-            frame.insert(frame.columns.get_loc(code) + 1, column, frame[code].map(lookup))
-    return frame
 
 
 def _for_report(frame: pd.DataFrame, year: int, last_quarter: int) -> pd.DataFrame:
@@ -100,12 +104,18 @@ def _with_total(part: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([part, row], ignore_index=True)
 
 
-def quarterly_workbook(monitoring: Monitoring, registries, config, year: int, quarter: int, as_of) -> list:
-    """The sheets of reports/monitoring-<year>-Q<n>.xlsx: quarters I..n of the plan year."""
+def quarterly_workbook(
+    monitoring: Monitoring, registries, config, year: int, quarter: int, as_of, cuts: dict | None = None
+) -> list:
+    """The sheets of reports/monitoring-<year>-Q<n>.xlsx: quarters I..n of the plan year. `cuts` keeps the
+    named cuts of the plan-fact table between the quarters' workbooks of one run."""
+    cuts = {} if cuts is None else cuts
     sheets = []
     title_tail = f"{year} года, I–{ROMAN[quarter]} квартал, по состоянию на {as_of.strftime('%d.%m.%Y')}"
     for title, cut in SHEETS:
-        part = _for_report(named(monitoring.plan_fact[cut], registries, config), year, quarter)
+        if cut not in cuts:
+            cuts[cut] = named(monitoring.plan_fact[cut], registries, config)
+        part = _for_report(cuts[cut], year, quarter)
         if cut == "summary":
             part = _with_total(part)
         sheets.append(frame_to_sheet(title, part, HEADERS, title=f"Исполнение плана-графика {title_tail}"))
@@ -125,11 +135,12 @@ def write_reports(ctx, monitoring: Monitoring, registries) -> None:
     """The quarterly workbooks and the lists of staff not trained; unchanged ones are copied from the workbook
     cache without building their sheets."""
     inputs = _report_inputs(monitoring, registries, ctx.config, ctx.as_of)
+    cuts: dict = {}  # made by the first workbook that is built, not taken from the cache
     for year, quarter in shown_quarters(monitoring):
         write_workbook_from(
             ctx.reports / f"monitoring-{year}-Q{quarter}.xlsx",
             [inputs, year, quarter],
-            partial(quarterly_workbook, monitoring, registries, ctx.config, year, quarter, ctx.as_of),
+            partial(quarterly_workbook, monitoring, registries, ctx.config, year, quarter, ctx.as_of, cuts),
             title=f"Мониторинг исполнения плана-графика {year}, {ROMAN[quarter]} квартал",
             sources=SOURCES,
         )
