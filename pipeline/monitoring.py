@@ -1,7 +1,7 @@
 """Quarterly monitoring of the plan-schedule: execution reports checked, plan set against fact, completions
 carried back into the staff registry (order, items 3.4, 4.3, 4.4)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -533,8 +533,95 @@ def _shown(value: object) -> str:
     return pd.Timestamp(value).strftime("%d.%m.%Y")
 
 
+# What not_trained reads of the staff registry.
+STAFF_SHOWN = ["person_id", "org_code", "surname", "first_name", "patronymic", "position"]
+
+
 def monitor(intake, groups, members, staff, providers, config, as_of: date) -> Monitoring:
-    """Check the reports in force (refusing bad rows into the issue table) and work out every figure."""
+    """Check the reports in force (refusing bad rows into the issue table) and work out every figure. Kept in
+    the memo: a re-run whose reports, plan, staff and files are unchanged takes the figures back and makes the
+    same refusals again, so the issue table and the files' counts are those of a run without memo."""
+    memo = Memo("monitoring-monitor", sources=["pipeline/monitoring.py", "pipeline/intake/take_in.py"])
+    if not memo.enabled:
+        return _monitor(intake, groups, members, staff, providers, config, as_of)
+    key = fingerprint(
+        "monitor",
+        intake.records["execution_groups"],
+        intake.records["execution_listeners"],
+        _files_read(intake),
+        groups,
+        members,
+        staff[STAFF_SHOWN],
+        providers,
+        config,
+        as_of,
+    )
+    found, kept = memo.recall(key)
+    if found:
+        refusals, result = kept
+        for refusal in refusals:
+            refusal.replay(intake)
+        return result
+    recording = _RecordedRefusals(intake)
+    result = _monitor(recording, groups, members, staff, providers, config, as_of)
+    memo.keep(key, (recording.refusals, result))
+    return result
+
+
+def _files_read(intake) -> str:
+    """What report_status reads of the files and their counts: names, not the folder they lie in, so a copy
+    of the inputs elsewhere has the same key. As text: a pickle's bytes depend on which equal values happen to
+    be one object."""
+    files = [(s.name, s.login, s.kind.slug, s.submitted, s.plan_year, s.quarter) for s in intake.submissions]
+    counts = [(name, astuple(c)) for name, c in intake.counts.items()]
+    return repr((files, counts))
+
+
+@dataclass
+class _Refusal:
+    """One intake.refuse call of monitor(): which rows (by position), why, and the message's parameters."""
+
+    sheet: str
+    mask: np.ndarray
+    code: str
+    column: str
+    params: list[dict] | None
+
+    def replay(self, intake) -> None:
+        given = iter(self.params or [])
+        intake.refuse(
+            self.sheet,
+            pd.Series(self.mask, index=intake.records[self.sheet].index),
+            self.code,
+            self.column,
+            (lambda record: dict(next(given))) if self.params is not None else None,
+        )
+
+
+class _RecordedRefusals:
+    """The intake as monitor() sees it, noting each refusal so that a re-run can make it again."""
+
+    def __init__(self, intake):
+        self._intake = intake
+        self.refusals: list[_Refusal] = []
+
+    def __getattr__(self, name: str):
+        return getattr(self._intake, name)
+
+    def refuse(self, sheet: str, mask: pd.Series, code: str, column: str, params=None) -> None:
+        given: list[dict] = []
+
+        def noted(record) -> dict:
+            extra = params(record)
+            given.append(dict(extra))
+            return extra
+
+        recorded = _Refusal(sheet, mask.to_numpy(dtype=bool), code, column, given if params else None)
+        self._intake.refuse(sheet, mask, code, column, noted if params else None)
+        self.refusals.append(recorded)
+
+
+def _monitor(intake, groups, members, staff, providers, config, as_of: date) -> Monitoring:
     codes_of = provider_codes_of(providers)
     refuse_foreign_rows(intake, groups, members, codes_of)
     outcomes = group_outcomes(intake.records["execution_groups"], groups)

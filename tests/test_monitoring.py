@@ -564,3 +564,35 @@ def test_listener_ids_are_the_registry_ids_computed_or_recalled(monkeypatch, tmp
         pd.testing.assert_series_equal(ids, expected)
     assert ids[5] == ids[6] and ids[7] == ids[9] and ids[5] != ids[7]
     assert list(tmp_path.joinpath("memo").rglob("*.pickle"))
+
+
+def test_a_rerun_recalls_the_figures_and_refuses_the_same_rows(tmp_path, monkeypatch):
+    """monitor() kept in the memo: a second run on the same files works nothing out again, yet refuses the
+    same rows with the same messages and counts, and gives the figures of a run without memo."""
+    import dataclasses
+
+    import pipeline.monitoring as monitoring
+
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", "off")
+    cold_intake, cold = run_region(tmp_path / "cold", DEFECTS)
+    monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
+    run_region(tmp_path / "first", DEFECTS)
+    computed = []
+    real = monitoring._monitor
+    monkeypatch.setattr(monitoring, "_monitor", lambda *arguments: computed.append(1) or real(*arguments))
+    warm_intake, warm = run_region(tmp_path / "again", DEFECTS)  # another folder: a copy of the inputs
+    assert computed == []
+    assert warm_intake.log.rows == cold_intake.log.rows
+    assert warm_intake.counts == cold_intake.counts
+    for name in ("execution_groups", "execution_listeners"):
+        pd.testing.assert_frame_equal(warm_intake.records[name], cold_intake.records[name])
+    for field in dataclasses.fields(cold):
+        left, right = getattr(warm, field.name), getattr(cold, field.name)
+        for part in left if isinstance(left, dict) else [None]:
+            pd.testing.assert_frame_equal(
+                left[part] if part else left, right[part] if part else right, check_exact=True
+            )
+    assert any(issue["code"] == "unknown_group" for issue in warm_intake.log.rows)
+    fewer = dict(list(DEFECTS.items())[1:])
+    run_region(tmp_path / "fewer", fewer)
+    assert computed == [1]  # one report fewer: worked out again
