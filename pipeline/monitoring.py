@@ -533,17 +533,19 @@ def _shown(value: object) -> str:
     return pd.Timestamp(value).strftime("%d.%m.%Y")
 
 
-# What not_trained reads of the staff registry.
-STAFF_SHOWN = ["person_id", "org_code", "surname", "first_name", "patronymic", "position"]
-
-
 def monitor(intake, groups, members, staff, providers, config, as_of: date) -> Monitoring:
     """Check the reports in force (refusing bad rows into the issue table) and work out every figure. Kept in
-    the memo: a re-run whose reports, plan, staff and files are unchanged takes the figures back and makes the
-    same refusals again, so the issue table and the files' counts are those of a run without memo."""
+    the memo: a re-run whose reports, plan and files are unchanged takes the figures back and makes the same
+    refusals again, so the issue table and the files' counts are those of a run without memo."""
     memo = Memo("monitoring-monitor", sources=["pipeline/monitoring.py", "pipeline/intake/take_in.py"])
     if not memo.enabled:
-        return _monitor(intake, groups, members, staff, providers, config, as_of)
+        result = _monitor(intake, groups, members, providers, config, as_of)
+    else:
+        result = _kept_monitor(memo, intake, groups, members, providers, config, as_of)
+    return replace(result, not_trained=not_trained(members, result.outcomes, result.completions, staff))
+
+
+def _kept_monitor(memo: Memo, intake, groups, members, providers, config, as_of: date) -> Monitoring:
     key = fingerprint(
         "monitor",
         intake.records["execution_groups"],
@@ -551,7 +553,6 @@ def monitor(intake, groups, members, staff, providers, config, as_of: date) -> M
         _files_read(intake),
         groups,
         members,
-        staff[STAFF_SHOWN],
         providers,
         config,
         as_of,
@@ -563,7 +564,7 @@ def monitor(intake, groups, members, staff, providers, config, as_of: date) -> M
             refusal.replay(intake)
         return result
     recording = _RecordedRefusals(intake)
-    result = _monitor(recording, groups, members, staff, providers, config, as_of)
+    result = _monitor(recording, groups, members, providers, config, as_of)
     memo.keep(key, (recording.refusals, result))
     return result
 
@@ -621,7 +622,8 @@ class _RecordedRefusals:
         self.refusals.append(recorded)
 
 
-def _monitor(intake, groups, members, staff, providers, config, as_of: date) -> Monitoring:
+def _monitor(intake, groups, members, providers, config, as_of: date) -> Monitoring:
+    """Everything but the staff not trained (the one figure that reads the staff registry)."""
     codes_of = provider_codes_of(providers)
     refuse_foreign_rows(intake, groups, members, codes_of)
     outcomes = group_outcomes(intake.records["execution_groups"], groups)
@@ -634,7 +636,7 @@ def _monitor(intake, groups, members, staff, providers, config, as_of: date) -> 
         plan_fact=plan_fact(groups, members, outcomes, completions),
         report_status=status,
         late_reports=status[status["status"].isin([SUBMITTED_LATE, MISSING])].reset_index(drop=True),
-        not_trained=not_trained(members, outcomes, completions, staff),
+        not_trained=pd.DataFrame(),
     )
 
 
