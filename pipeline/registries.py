@@ -4,6 +4,7 @@ who applied for what (order, items 1.2, 3.1, 3.2)."""
 import difflib
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import lru_cache
@@ -489,12 +490,15 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
     for i, surname, first_name, patronymic, year, _ in rows:
         by_name.setdefault((surname, first_name, patronymic), []).append((i, year))
     for group in by_name.values():
-        if len({int(y) for _, y in group if not _missing(y)}) < 2:
-            continue
-        for a, year_a in group:
-            for b, year_b in group:
-                if a < b and abs(int(year_a) - int(year_b)) == 1:
-                    pairs.add((a, b, "год рождения отличается на один год"))
+        # by birth year: only neighbouring years pair up, so a common name costs its pairs, not its square
+        by_year: dict[int, list] = {}
+        for i, year in group:
+            if not _missing(year):
+                by_year.setdefault(int(year), []).append(i)
+        for year, ids in by_year.items():
+            for a in ids:
+                for b in by_year.get(year + 1, ()):
+                    pairs.add((min(a, b), max(a, b), "год рождения отличается на один год"))
     by_near_name: dict[tuple, list] = {}
     for i, surname, first_name, patronymic, year, org in rows:
         if not (_missing(year) or _missing(org)):  # as groupby, which leaves out missing keys
@@ -504,16 +508,30 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
             for b, surname_b in group:
                 if a < b and one_letter_apart(surname_a, surname_b):
                     pairs.add((a, b, "фамилии отличаются одной буквой"))
+    if not pairs:
+        return
+    # each record as _warn_at reads it, from whole columns (a row of the frame costs a Series)
+    records = {
+        i: {"submitted": submitted, "file": file, "row": row, "sender": sender}
+        for i, submitted, file, row, sender in zip(
+            staff.index.tolist(),
+            staff["submitted"].tolist(),
+            staff["file"].tolist(),
+            staff["row"].tolist(),
+            staff["sender"].tolist(),
+            strict=True,
+        )
+    }
     for a, b, reason in sorted(pairs):
         earlier, later = sorted(
-            (a, b), key=lambda i: tuple(staff.at[i, c] for c in ("submitted", "file", "row"))
+            (a, b), key=lambda i: tuple(records[i][c] for c in ("submitted", "file", "row"))
         )
-        first = staff.loc[earlier]
+        first = records[earlier]
         other = f"строка {int(first['row'])} файла «{first['file']}»"
         _warn_at(
             intake,
             "staff",
-            staff.loc[later],
+            records[later],
             "surname",
             "possible_duplicate_person",
             value="",
@@ -538,7 +556,7 @@ def one_letter_apart(a: str, b: str) -> bool:
 
 
 def _warn_at(
-    intake: IntakeResult, sheet_name: str, record: pd.Series, column: str, code: str, **params
+    intake: IntakeResult, sheet_name: str, record: Mapping | pd.Series, column: str, code: str, **params
 ) -> None:
     """An issue that keeps the record but names its cell, as a refusal does."""
     kind, sheet = SHEETS_BY_NAME[sheet_name]

@@ -187,3 +187,39 @@ def test_state_kept_in_runs_of_rows_equals_a_cold_encoding_after_a_change(region
     expected = changed.staff.sort_values(["org_code", "person_id"], kind="stable")
     assert rows == list(expected[["org_code", "person_id", "position"]].itertuples(index=False, name=None))
     assert ("методист",) in [r[2:] for r in rows]
+
+
+def test_a_common_name_pairs_only_birth_years_one_apart():
+    """Many records of one full name: each pair of birth years one apart is warned about once, on the later
+    record, as a check of every pair would find them (the check goes by year, not by every pair)."""
+    import itertools
+
+    from pipeline.intake.take_in import IntakeResult
+    from pipeline.issues import IssueLog
+    from pipeline.registries import flag_possible_duplicates
+
+    years = [1980, 1981, 1981, 1983, 1982, 1990, 1980, None]
+    staff = pd.DataFrame(
+        {
+            "surname": "Иванова",
+            "first_name": "Мария",
+            "patronymic": "Петровна",
+            "birth_year": pd.array(years, dtype="Int64"),
+            "org_code": [f"10{n:04d}" for n in range(len(years))],
+            "submitted": pd.Timestamp("2026-09-01"),
+            "file": [f"oo-10{n:04d}/2026-09-01 работники.xlsx" for n in range(len(years))],
+            "row": 2,
+            "sender": [f"oo-10{n:04d}" for n in range(len(years))],
+        }
+    )
+    intake = IntakeResult([], {"staff": staff}, {}, {}, IssueLog())
+    flag_possible_duplicates(intake)
+    warned = sorted((i["file"], i["message"]) for i in intake.log.rows)
+    expected = []
+    for a, b in itertools.combinations(range(len(years)), 2):
+        if years[a] is not None and years[b] is not None and abs(years[a] - years[b]) == 1:
+            expected.append((staff["file"][b], staff["file"][a]))  # the later file carries the warning
+    assert len(warned) == len(expected) == 7
+    assert sorted(file for file, _ in warned) == sorted(later for later, _ in expected)
+    for (file, message), (later, earlier) in zip(warned, sorted(expected), strict=True):
+        assert file == later and f"«{earlier}»" in message
