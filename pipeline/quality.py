@@ -261,7 +261,6 @@ def validate_early(reg: Registries, config: RegionConfig) -> None:
 
 # great_expectations takes about two seconds to import. A run of a region starts a worker process that imports it
 # while the stages before the gate run (the second core is idle then on a re-run); the gate validates there.
-WORKER_NICENESS = 10
 WARM_UP_FROM = 1000  # input files: below this the run is too short for the import to hide behind it
 _worker: ProcessPoolExecutor | None = None
 _early: dict[str, tuple[str, object]] = {}  # table -> (its memo key, the worker's future)
@@ -283,8 +282,6 @@ def stop_validator() -> None:
 
 
 def _import_gx() -> None:
-    """At a lower priority: the worker takes what the run's own process leaves of the cores."""
-    os.nice(WORKER_NICENESS)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations  # noqa: F401
 

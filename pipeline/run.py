@@ -96,7 +96,7 @@ def run_stages(ctx: RunContext, stages=STAGES) -> dict:
                 if _large(state) and ctx.build_site and "publish" in dict(stages):
                     from pipeline.publish import builders  # mkdocs: only for a run that builds the site
 
-                    builders.start_builders()
+                    builders.start_builders(len(ctx.config.plan_years))
                     writers.callback(builders.stop_builders)
             if name == "registries":
                 quality.validate_early(state["registries"], ctx.config)

@@ -183,7 +183,7 @@ def test_years_handed_to_early_workers_give_the_same_site(cold_builds, tmp_path,
         "submit_build",
         lambda function, *arguments: handed.append(arguments[2]) or real(function, *arguments),
     )
-    builders.start_builders()
+    builders.start_builders(len(YEARS))
     try:
         first, _ = build(site_model(), tmp_path, "first", str(tmp_path / "memo"), monkeypatch)
         assert handed == sorted(YEARS, reverse=True)

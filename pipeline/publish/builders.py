@@ -5,24 +5,23 @@ import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-# Two workers: the latest year, whose pages change most often and are the largest, is built while this
-# process makes the other years' pages, and those are built by the second worker meanwhile.
-BUILDERS = 2
+MAX_BUILDERS = 3  # a worker per plan year the site shows, each making one whole year; the run's process waits
 NICENESS = 10
 
 _pool: ProcessPoolExecutor | None = None
 
 
-def start_builders() -> None:
-    """Start workers that import mkdocs and the theme right away (on a machine of more than one core); a run
-    that builds its site later hands them each year's build as soon as that year's pages are written."""
+def start_builders(years: int) -> None:
+    """Start a worker per plan year that imports the page makers, mkdocs and the theme right away (on a machine
+    of more than one core); the run later hands each of them one whole year of its site."""
     global _pool
-    if _pool is None and (os.cpu_count() or 1) >= 2:
+    workers = min(years, MAX_BUILDERS)
+    if _pool is None and workers >= 1 and (os.cpu_count() or 1) >= 2:
         # A fresh interpreter per worker: the run's process may hold threads (the solver's) that fork would copy.
         _pool = ProcessPoolExecutor(
-            BUILDERS, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm_up
+            workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm_up
         )
-        for _ in range(BUILDERS):
+        for _ in range(workers):
             _pool.submit(int)  # starts the workers now rather than at the first build
 
 
