@@ -23,14 +23,9 @@ from pathlib import Path
 import python_calamine
 
 from pipeline import paths
-from pipeline.config import load_config
-from pipeline.intake.cache import ENV as CACHE_ENV
-from pipeline.intake.discover import list_input_files
-from pipeline.intake.read import cell_text
-from pipeline.memo import ENV as MEMO_ENV
-from pipeline.run import RunContext, run_stages, swap_in
-from pipeline.workbook_cache import ENV as WORKBOOK_ENV
-from pipeline.workbooks import SheetSpec, write_workbook
+
+# The pipeline's modules are imported where they are used: every worker process of a run imports the module
+# that was `__main__` (this one, under `python -m pipeline.bench`), and it should cost them nothing.
 
 READ_WORKERS = min(os.cpu_count() or 1, 4)  # as many as the intake's _read_all uses
 DONE_MARK = ".generated"
@@ -87,6 +82,8 @@ def read_every_sheet(path: Path) -> int:
 
 
 def read_floor(inputs: Path) -> dict:
+    from pipeline.intake.discover import list_input_files
+
     files = [p for p in list_input_files(inputs) if p.suffix.lower() in paths.SPREADSHEET_SUFFIXES]
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=READ_WORKERS) as pool:
@@ -103,6 +100,12 @@ def read_floor(inputs: Path) -> dict:
 def run_pipeline(inputs: Path, out: Path, cache: Path | None, build_site: bool = True, say=None) -> Run:
     """One whole run in this process, outputs under `out`, the caches (intake, written workbooks, memo) under
     `cache` (None: no cache at all)."""
+    from pipeline.config import load_config
+    from pipeline.intake.cache import ENV as CACHE_ENV
+    from pipeline.memo import ENV as MEMO_ENV
+    from pipeline.run import RunContext, run_stages, swap_in
+    from pipeline.workbook_cache import ENV as WORKBOOK_ENV
+
     previous = {name: os.environ.get(name) for name in (CACHE_ENV, WORKBOOK_ENV, MEMO_ENV)}
     os.environ[CACHE_ENV] = str(cache / "intake") if cache else "off"
     os.environ[WORKBOOK_ENV] = str(cache / "workbooks") if cache else "off"
@@ -162,6 +165,9 @@ def mkdocs_floor(work: Path, out: Path) -> dict:
 
 def change_one_school(inputs: Path) -> str:
     """One school sends its staff list again with one person fewer; returns the file's name under inputs/."""
+    from pipeline.intake.read import cell_text
+    from pipeline.workbooks import SheetSpec, write_workbook
+
     staff = sorted(inputs.glob("oo-*/*работники*.xlsx"))
     if not staff:
         raise SystemExit("В данных нет списков работников организаций: менять нечего.")
