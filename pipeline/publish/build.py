@@ -19,6 +19,7 @@ from pipeline.publish.mkdocs_run import (
     run_mkdocs,
     run_mkdocs_in_worker,
     site_name,
+    use_memo_setting,
 )
 from pipeline.publish.model import SiteModel, YearView
 from pipeline.publish.page_cache import (
@@ -119,10 +120,7 @@ def make_year(
 ) -> PageStats:
     """One whole plan year, its pages and its build, in an early worker (or here when that worker was lost). The
     frames were checked for personal data before they were handed over."""
-    if memo_setting is None:
-        os.environ.pop(MEMO_ENV, None)
-    else:
-        os.environ[MEMO_ENV] = memo_setting
+    use_memo_setting(memo_setting)
     shutil.rmtree(staging / str(year), ignore_errors=True)  # what a lost worker may have left
     view = YearView(model, year, dict(sorted(model.frames_of(year).items())))
     return build_years_here(model, [view], SECTIONS, work_dir, staging)[year]

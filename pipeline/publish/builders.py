@@ -1,4 +1,5 @@
-"""Worker processes for the site's mkdocs builds, started early in a large run so that their start is hidden."""
+"""Worker processes that make the site's plan years (pages and mkdocs build), started early in a large run so
+that their start is hidden."""
 
 import multiprocessing
 import os
@@ -33,7 +34,7 @@ def stop_builders() -> None:
 
 
 def submit_build(function, *arguments) -> Future | None:
-    """The build handed to a started worker, or None when there is none (the caller builds it itself)."""
+    """The work handed to a started worker, or None when there is none (the caller does it itself)."""
     if _pool is None:
         return None
     try:

@@ -26,11 +26,16 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def run_mkdocs_in_worker(memo_setting: str | None, *arguments) -> PageStats:
+    use_memo_setting(memo_setting)
+    return run_mkdocs(*arguments)
+
+
+def use_memo_setting(memo_setting: str | None) -> None:
+    """The run's memo setting in a worker: the forkserver keeps the environment it started with."""
     if memo_setting is None:
         os.environ.pop(MEMO_ENV, None)
     else:
         os.environ[MEMO_ENV] = memo_setting
-    return run_mkdocs(*arguments)
 
 
 def run_mkdocs(model: SiteModel, year: int, docs_dir: Path, out_dir: Path, nav: list) -> PageStats:
