@@ -29,9 +29,8 @@ DETERMINISTIC_LIMIT = 0.25
 # places its own applicants can use, not of every municipality: see _candidate_sites. A region has a few
 # dozen municipalities and never reaches it, so its models are those of every declared place.
 FEW_SITES = 60
-NEAREST_SITES = (
-    8  # then each class of applicants is offered its nearest places (and its wish, remote, the centre)
-)
+# Above FEW_SITES, each class of applicants is offered this many nearest places (and its wish, remote, the centre).
+NEAREST_SITES = 8
 FORBIDDEN = 10**9  # the cost of a class at a place it is not offered; no variable is made for it
 PARALLEL_FROM = 48  # models to solve: fewer are solved here, quicker than starting the worker processes
 MAX_SOLVE_WORKERS = 4
@@ -141,10 +140,9 @@ def form_groups(
     distances = _Distances(config)  # the same origins, program after program
     region = fingerprint(config) if solved is not None else None  # its distances reach every program's groups
     work = []  # (year, program code, its choices, its Program or None when the catalog lacks it)
-    whole_years, year_keys = (
-        {},
-        {},
-    )  # a plan year whose applications, catalog and region are unchanged: its outcome
+    # A plan year whose applications, catalog and region are those of an earlier run: its outcome, recalled.
+    whole_years: dict[int, tuple] = {}
+    year_keys: dict[int, str] = {}
     for year in sorted(applications["plan_year"].dropna().unique().tolist()):
         year = int(year)
         of_year = applications[applications["plan_year"] == year]

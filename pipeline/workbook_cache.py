@@ -98,7 +98,12 @@ def _shape(frame: pd.DataFrame) -> bytes:
 
 
 def entry_path(root: Path, key: str) -> Path:
-    return root / writer_version() / key[:2] / f"{key}.xlsx"
+    return Path(entry_name(root, key))
+
+
+def entry_name(root: Path, key: str) -> str:
+    """The entry's path as text: a restore (thousands in a run) needs no Path object."""
+    return f"{root}/{writer_version()}/{key[:2]}/{key}.xlsx"
 
 
 def restore(key: str | None, target: Path) -> bool:
@@ -111,7 +116,7 @@ def restore(key: str | None, target: Path) -> bool:
     root = cache_root()
     if key is None or root is None:
         return False
-    entry = f"{root}/{writer_version()}/{key[:2]}/{key}.xlsx"  # entry_path's, without building a Path
+    entry = entry_name(root, key)
     try:
         whole = _whole_zip(entry)
     except OSError:
