@@ -19,6 +19,7 @@ DONE = "да"
 SUBMITTED, SUBMITTED_LATE = "представлен", "представлен с опозданием"
 MISSING, NOT_REQUIRED = "не представлен", "не требуется"
 QUARTERS = (1, 2, 3, 4)
+EXECUTION_KIND = "execution"  # the providers' quarterly reports: the only files report_status reads
 GROUP_KEY = ["plan_year", "group_code"]
 REPORT_ORDER = ["quarter", "submitted", "file", "row"]  # a later quarter's report, then a later file, wins
 
@@ -391,7 +392,7 @@ def report_status(
     codes_of = provider_codes_of(providers)
     first_sent: dict[tuple, date] = {}
     for sub in sorted(submissions, key=lambda s: s.order_key):
-        if sub.kind.slug != "execution" or counts.get(sub.name) is None or counts[sub.name].rows_in == 0:
+        if sub.kind.slug != EXECUTION_KIND or counts.get(sub.name) is None or counts[sub.name].rows_in == 0:
             continue
         for code in codes_of.get(sub.login, ()):
             first_sent.setdefault((code, sub.plan_year, sub.quarter), sub.submitted)
@@ -570,11 +571,12 @@ def _kept_monitor(memo: Memo, intake, groups, members, providers, config, as_of:
 
 
 def _files_read(intake) -> str:
-    """What report_status reads of the files and their counts: names, not the folder they lie in, so a copy
-    of the inputs elsewhere has the same key. As text: a pickle's bytes depend on which equal values happen to
-    be one object."""
-    files = [(s.name, s.login, s.kind.slug, s.submitted, s.plan_year, s.quarter) for s in intake.submissions]
-    counts = [(name, astuple(c)) for name, c in intake.counts.items()]
+    """What report_status reads of the files and their counts: the execution reports only (a school's new staff
+    list leaves the key as it was); names, not the folder they lie in, so a copy of the inputs elsewhere has the
+    same key. As text: a pickle's bytes depend on which equal values happen to be one object."""
+    reports = [s for s in intake.submissions if s.kind.slug == EXECUTION_KIND]
+    files = [(s.name, s.login, s.submitted, s.path.name, s.plan_year, s.quarter) for s in reports]
+    counts = [(s.name, astuple(intake.counts[s.name]) if s.name in intake.counts else None) for s in reports]
     return repr((files, counts))
 
 

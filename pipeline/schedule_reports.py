@@ -106,7 +106,8 @@ def _consolidated(plan, submitted, listeners, registries, approvals, intake, con
     staff = registries.staff[["person_id", "org_code", "municipality"]]
     sent = set(keys_of(listeners, "person_id", "org_code"))
     used = SimpleNamespace(
-        staff=staff[[k in sent for k in keys_of(staff, "person_id", "org_code")]],
+        # by position: a row dropped elsewhere in the staff registry must not change the key
+        staff=staff[[k in sent for k in keys_of(staff, "person_id", "org_code")]].reset_index(drop=True),
         catalog=registries.catalog[["plan_year", "program_code", "hours", "days", "group_min"]],
         applications=registries.applications[CONSOLIDATED_APPLICATION_COLUMNS],
     )

@@ -596,3 +596,29 @@ def test_a_rerun_recalls_the_figures_and_refuses_the_same_rows(tmp_path, monkeyp
     fewer = dict(list(DEFECTS.items())[1:])
     run_region(tmp_path / "fewer", fewer)
     assert computed == [1]  # one report fewer: worked out again
+
+
+def test_the_figures_key_reads_the_execution_reports_only(tmp_path):
+    """report_status reads the providers' quarterly reports and their counts: a school's new staff list, with
+    counts of its own, leaves the kept figures' key as it was; another report's counts change it."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    from pipeline.monitoring import _files_read
+    from schemas.kinds import KINDS_BY_SLUG
+
+    intake, _ = run_region(tmp_path, REPORTS)
+    report = next(s for s in intake.submissions if s.kind.slug == "execution")
+    staff_file = "2027-09-01 работники.xlsx"
+    staff = dataclasses.replace(
+        report,
+        kind=KINDS_BY_SLUG["staff"],
+        path=report.path.with_name(staff_file),
+        name=f"{report.login}/{staff_file}",
+        quarter=None,
+    )
+    counts = dict(intake.counts, **{staff.name: dataclasses.replace(intake.counts[report.name], rows_in=7)})
+    with_staff = SimpleNamespace(submissions=[*intake.submissions, staff], counts=counts)
+    assert _files_read(with_staff) == _files_read(intake)
+    more = dict(intake.counts, **{report.name: dataclasses.replace(intake.counts[report.name], rows_in=99)})
+    assert _files_read(SimpleNamespace(submissions=intake.submissions, counts=more)) != _files_read(intake)

@@ -119,6 +119,14 @@ def test_a_rerun_copies_what_did_not_change_and_rebuilds_one_persons_lists(
         }
     assert built_fixed == expected
     assert consolidated_fixed == 0  # a surname is not what the consolidation reads
+
+    # A person who is in no group leaves the staff registry: the rows after hers move up one label.
+    sent = set(person_ids(state["intake"].records["schedule_listeners"])) | set(members["person_id"])
+    gone = next(i for i, p in enumerate(staff["person_id"]) if p not in sent)
+    fewer = registries.staff.drop(index=registries.staff.index[gone]).reset_index(drop=True)
+    left = dict(state, registries=dataclasses.replace(registries, staff=fewer))
+    _, _, consolidated_left = run_schedule(tmp_path, config, left, "left", monkeypatch)
+    assert consolidated_left == 0  # the same listeners' rows, only at other labels
     for name in CACHES:
         monkeypatch.setenv(name, "off")
     assert fixed == run_schedule(tmp_path, config, changed, "fixed-cold", monkeypatch)[0]
