@@ -45,12 +45,13 @@ def submit_build(function, *arguments) -> Future | None:
 
 
 def _warm_up() -> None:
-    """Imports the page makers, mkdocs, the theme and its plugins (loading the configuration loads them), at a
-    lower priority: the worker takes what the run's own process leaves of the cores, never the other way round."""
+    """Imports the page makers, mkdocs, the theme and its plugins (loading the configuration loads them) and lists
+    the theme's files, at a lower priority: the worker takes what the run's own process leaves of the cores, never the other way round."""
     os.nice(NICENESS)
     from mkdocs.config import load_config
 
     from pipeline import paths
     from pipeline.publish import build
+    from pipeline.publish.page_cache import list_theme_files
 
-    load_config(config_file=str(paths.MKDOCS_YML), docs_dir=str(build.ASSETS))
+    list_theme_files(load_config(config_file=str(paths.MKDOCS_YML), docs_dir=str(build.ASSETS)))

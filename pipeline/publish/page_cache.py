@@ -240,6 +240,13 @@ def cached_pages(memo: Memo, key: str):
         Theme.get_env = original_get_env
 
 
+def list_theme_files(config) -> None:
+    """The theme's files listed into this process's cache ahead of its first build (a build worker does it
+    while it waits for its year)."""
+    with cached_pages(page_memo(), "theme files"):
+        Files([]).add_files_from_theme(config.theme.get_env(), config)
+
+
 def keep_pages(memo: Memo, stats: PageStats) -> None:
     for page_key, page in stats.fresh.items():
         memo.keep(page_key, page)
