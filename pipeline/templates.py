@@ -2,7 +2,7 @@
 
 import datetime as dt
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import zip_longest
 from pathlib import Path
@@ -39,6 +39,10 @@ SOURCES = ("pipeline/templates.py", "schemas")
 INSTRUCTION_SHEET = "Инструкция"
 LISTS_SHEET = "Списки"
 ROWS = 1000  # rows of the data sheets that carry formats and drop-downs
+# Programs an organisation's own form lists. A larger catalog (a country's) is not copied into each of tens of
+# thousands of forms: that would grow as organisations times programs, and no one picks from such a list. The
+# form then points to the blank template and the site, which list the whole catalog once.
+FORM_CATALOG_LIMIT = 1000
 MULTI_SEPARATOR = "; "
 
 MONTHS_GENITIVE = (
@@ -87,6 +91,9 @@ class LiveLists:
     providers: list[str] = field(default_factory=list)  # provider codes
     organisations: dict[str, list[str]] = field(default_factory=dict)  # municipality code -> org codes
     org_logins: dict[str, str] = field(default_factory=dict)  # org code -> its operator's login
+    catalog_elsewhere: int | None = (
+        None  # the plan year whose catalog is too long to list: see FORM_CATALOG_LIMIT
+    )
 
 
 def live_lists_from_config(config: RegionConfig) -> LiveLists:
@@ -118,6 +125,7 @@ def write_organisation_templates(
     organisation's template depends on the shared lists and its own staff and login only, so a re-run copies
     the unchanged ones without building their sheets."""
     kind = KINDS_BY_SLUG["applications"]
+    live = _form_lists(live)
     shared = _shared_inputs(config, live)
     written = []
     for org_code in sorted(set(org_codes)):
@@ -133,9 +141,23 @@ def write_organisation_templates(
     return written
 
 
+def _form_lists(live: LiveLists) -> LiveLists:
+    """The lists of an organisation's form: without the catalog when it is longer than FORM_CATALOG_LIMIT."""
+    if len(_latest_catalog(live)) <= FORM_CATALOG_LIMIT:
+        return live
+    return replace(live, catalog={}, catalog_elsewhere=max(live.catalog))
+
+
 def _shared_inputs(config: RegionConfig, live: LiveLists) -> str:
     """A fingerprint of what every template may read besides one organisation's staff and login."""
-    return fingerprint(config, live.municipalities, live.catalog, live.providers, live.organisations)
+    return fingerprint(
+        config,
+        live.municipalities,
+        live.catalog,
+        live.catalog_elsewhere,
+        live.providers,
+        live.organisations,
+    )
 
 
 def write_templates_cli(out: Path, inputs: Path, live: LiveLists | None = None) -> int:
@@ -305,7 +327,7 @@ def _template_sheets(
         for sheet in kind.sheets
         for col in columns_of(sheet.model)
     }
-    data = [_data_sheet(sheet, offers, lists, org_code) for sheet in kind.sheets]
+    data = [_data_sheet(sheet, offers, lists, live.catalog_elsewhere) for sheet in kind.sheets]
     instruction = _instruction_sheet(kind, config, live, offers, org_code)
     return [instruction, *data, lists.sheet()]
 
@@ -339,6 +361,8 @@ def _instruction_sheet(
             f"Шаблон организации {org_code}: в столбцах имени и года рождения — списки её работников "
             "из реестра; выберите фамилию, имя, отчество и год рождения одного человека."
         )
+    if live.catalog_elsewhere is not None:
+        intro.append(_catalog_elsewhere(live.catalog_elsewhere))
     intro += ["", "Столбцы:"]
     rows = [
         [
@@ -347,7 +371,9 @@ def _instruction_sheet(
             "да" if col.required else "нет",
             col.description,
             col.example,
-            _allowed(col, offer),
+            CATALOG_ELSEWHERE_ALLOWED
+            if col.name == "program_code" and live.catalog_elsewhere is not None
+            else _allowed(col, offer),
         ]
         for sheet in kind.sheets
         for col in columns_of(sheet.model)
@@ -367,6 +393,17 @@ def _instruction_sheet(
         text_columns=set(range(6)),
         freeze_header=False,
         autofilter=False,
+    )
+
+
+CATALOG_ELSEWHERE_ALLOWED = "код как текст: из бланка заявок или с сайта, раздел «Каталог программ»"
+
+
+def _catalog_elsewhere(year: int) -> str:
+    return (
+        f"Коды программ каталога на {year} год в этот файл не включены: каталог слишком велик для списка. "
+        f"Найдите код в бланке «{KINDS_BY_SLUG['applications'].file_word}.xlsx» (лист «{INSTRUCTION_SHEET}») "
+        "или на сайте АСУПК, раздел «Каталог программ», и впишите его как текст."
     )
 
 
@@ -444,7 +481,7 @@ def _example_login(kind: SubmissionKind, config: RegionConfig, live: LiveLists, 
     return config.regional_login if level == REGION else EXAMPLE_LOGINS[level]
 
 
-def _data_sheet(sheet: Sheet, offers: dict, lists: _Lists, org_code: str | None) -> SheetSpec:
+def _data_sheet(sheet: Sheet, offers: dict, lists: _Lists, catalog_elsewhere: int | None) -> SheetSpec:
     columns = columns_of(sheet.model)
     spec = SheetSpec(
         name=sheet.title,
@@ -462,6 +499,9 @@ def _data_sheet(sheet: Sheet, offers: dict, lists: _Lists, org_code: str | None)
             spec.validations.append(
                 (i, i, _list_validation(col, offer, lists.source(offer.name, offer.values)))
             )
+        elif col.name == "program_code" and catalog_elsewhere is not None:
+            message = f"Код программы из каталога на {catalog_elsewhere} год: {CATALOG_ELSEWHERE_ALLOWED}."
+            spec.validations.append((i, i, _hint(col, message)))
         elif col.kind == "date":
             spec.validations.append((i, i, _date_validation(col)))
         elif col.kind == "date_or_indefinite":

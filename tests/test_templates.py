@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import pipeline.templates as templates_module
 from pipeline import paths
 from pipeline.config import load_config
 from pipeline.templates import (
@@ -187,6 +188,31 @@ def test_organisation_template_offers_its_own_staff_only(org_templates):
     assert offered("Код ОО") == ["100012"]
     everything = {c for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row}
     assert "Захарова" not in everything
+
+
+def test_a_form_points_to_a_catalog_too_long_to_list(tmp_path, monkeypatch):
+    """Above FORM_CATALOG_LIMIT programs an organisation's form carries no catalog (it would grow as
+    organisations times programs): its program column and instruction say where the codes are. The blank
+    template still lists them all, and the form's staff lists are as before."""
+    monkeypatch.setattr(templates_module, "FORM_CATALOG_LIMIT", 1)
+    [form] = write_organisation_templates(tmp_path / "forms", CONFIG, LIVE, ["100012"])
+    workbook = openpyxl.load_workbook(form)
+    data = workbook["Заявки"]
+    headers = [c.value for c in data[1]]
+    program = validation_of(data, headers.index("Код программы") + 1)
+    assert program.type is None and "Каталог программ" in program.prompt  # a hint, no list
+    texts = instruction_texts(workbook)
+    assert "Функциональная грамотность" not in texts
+    assert any("Коды программ каталога на 2027 год в этот файл не включены" in t for t in texts)
+    assert not any(
+        "ИРО-015" in str(c) for row in workbook[LISTS_SHEET].iter_rows(values_only=True) for c in row
+    )
+    surname = validation_of(data, headers.index("Фамилия") + 1)
+    assert list_values(workbook, surname.formula1) == ["Андреева", "Ёлкина", "Цой"]
+    blank = openpyxl.load_workbook(
+        write_templates(tmp_path / "blank", CONFIG, LIVE)[-1].with_name("заявки.xlsx")
+    )
+    assert "Функциональная грамотность" in instruction_texts(blank)
 
 
 def test_same_inputs_write_identical_bytes(tmp_path):
