@@ -5,6 +5,7 @@ from pipeline.intake.feedback import STATUS_COLUMNS, status_table, write_feedbac
 from pipeline.intake.take_in import take_in
 from pipeline.workbook_cache import frame_fingerprint
 from pipeline.workbooks import frame_to_sheet, write_workbook_from
+from pipeline.workers import start_forkserver
 
 SOURCES = ("pipeline/intake/stage.py", "pipeline/intake/feedback.py")  # the headers shown
 ISSUE_HEADERS = {
@@ -25,6 +26,7 @@ ISSUE_HEADERS = {
 
 def run_intake(ctx, state: dict) -> dict:
     files = list_input_files(ctx.inputs)
+    start_forkserver(len(files))  # the later stages' workers, preloaded while the files are read
     intake = take_in(files, ctx.inputs, ctx.config, progress=ctx.progress)
     return {"intake": intake}
 

@@ -45,9 +45,15 @@ def submit_build(function, *arguments) -> Future | None:
 
 
 def _warm_up() -> None:
-    """Imports the page makers, mkdocs, the theme and its plugins (loading the configuration loads them) and lists
-    the theme's files, at a lower priority: the worker takes what the run's own process leaves of the cores, never the other way round."""
+    """At a lower priority: the worker takes what the run's own process leaves of the cores, never the other way
+    round. A worker forked from a preloaded forkserver (pipeline.forkserver_preload) has all of it already."""
     os.nice(NICENESS)
+    load_site_makers()
+
+
+def load_site_makers() -> None:
+    """Imports the page makers, mkdocs, the theme and its plugins (loading the configuration loads them) and lists
+    the theme's files."""
     from mkdocs.config import load_config
 
     from pipeline import paths
