@@ -279,6 +279,10 @@ def test_a_municipality_page_shows_the_groups_held_there_and_those_its_teachers_
     attended = sorted(frames["group_municipalities"].query("municipality == @code")["group_code"])
     page.goto(f"{page.base}/{year}/municipalities/{code}/")
     assert sorted(_first_cells_after(page, "Учебные группы в муниципальном образовании")) == held
+    # The groups its teachers attend, wherever they meet: counted here, listed on a page of their own.
+    assert f": {len(attended)}." in page.locator(".md-content").inner_text()
+    page.get_by_role("link", name="Список групп с местом, датами и числом педагогов").click()
+    page.wait_for_url(f"**/{year}/municipalities/{code}-groups/")
     assert sorted(_first_cells_after(page, "Группы, в которых учатся педагоги")) == attended
 
 

@@ -50,6 +50,25 @@ def municipality_pages(view: YearView) -> dict[str, str]:
     submissions_of = _submissions_by_municipality(view)
     catalog_digest = fingerprint(sorted(catalog_codes))
     for m in config.municipalities:
+        attended = attended_by(m.code)
+        if attended is not None:
+            # A page of its own: the longest table of a municipality, which a staff change rarely touches.
+            pages[f"municipalities/{m.code}-groups.md"] = kept_part(
+                lambda m=m, attended=attended: render(
+                    "municipality_groups.md.j2",
+                    m=m,
+                    year=view.year,
+                    attended=attended,
+                    threshold=view.threshold,
+                    catalog_codes=catalog_codes,
+                ),
+                "municipality groups page",
+                m,
+                view.year,
+                _by_value(attended),
+                view.threshold,
+                catalog_digest,
+            )
         page = {
             "m": m,
             "year": view.year,
@@ -60,7 +79,7 @@ def municipality_pages(view: YearView) -> dict[str, str]:
             "threshold": view.threshold,
             "placement": _row(view.frame("placement"), "municipality", m.code),
             "held": held_in(m.code),
-            "attended": attended_by(m.code),
+            "attended": None if attended is None else len(attended),
             "monitoring": monitoring_of(m.code),
             "quarter_names": QUARTER_NAMES,
             "organisations": organisations_of(m.code),
