@@ -38,6 +38,7 @@ MAX_BUILD_WORKERS = 4
 # Starting the build workers costs about as much as rendering this much markdown (a few seconds): with less
 # to render again (the rest comes from the page cache), the years are built one after another in this process.
 FEW_BYTES = 1_000_000
+OLDER_YEARS_NICENESS = 5  # added to the build workers' own for the years before the latest
 LAST_DOCS = "the pages of the last build of"  # with the site's name: the memo key of a year's page digests
 
 
@@ -63,9 +64,8 @@ def build_site(
         if sections is SECTIONS:
             # Each year's pages and build in one of the early workers, the latest (and largest) year first.
             for view in reversed(views):
-                future = submit_build(
-                    make_year, os.environ.get(MEMO_ENV), model, view.year, work_dir, staging
-                )
+                make = make_year if view.year == model.latest_year else make_older_year
+                future = submit_build(make, os.environ.get(MEMO_ENV), model, view.year, work_dir, staging)
                 if future is not None:
                     handed[view.year] = future
         stats = build_years_here(
@@ -124,6 +124,15 @@ def make_year(
     shutil.rmtree(staging / str(year), ignore_errors=True)  # what a lost worker may have left
     view = YearView(model, year, dict(sorted(model.frames_of(year).items())))
     return build_years_here(model, [view], SECTIONS, work_dir, staging)[year]
+
+
+def make_older_year(
+    memo_setting: str | None, model: SiteModel, year: int, work_dir: Path, staging: Path
+) -> PageStats:
+    """make_year in a worker that yields to the latest year's: that year has the most pages, and the site is
+    done only when it is. On two cores the latest year's worker keeps one to itself."""
+    os.nice(OLDER_YEARS_NICENESS)
+    return make_year(memo_setting, model, year, work_dir, staging)
 
 
 def write_docs(pages: dict[str, str | bytes], year_work_dir: Path) -> Path:
