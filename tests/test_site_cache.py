@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.publish import build_site
@@ -304,3 +305,23 @@ def test_a_change_in_one_municipality_renders_its_page_and_one_table_only(tmp_pa
 
     monkeypatch.setenv("ASUPK_MEMO_CACHE", "off")
     assert pages_module.municipality_pages(changed) == again
+
+
+def test_a_groups_digest_follows_its_rows_not_their_labels_or_other_groups():
+    from pipeline.publish.grouping import RowsBy
+
+    frame = pd.DataFrame(
+        {"place": ["01", "02", "01", "03"], "group": ["Б", "А", "А", "В"], "listeners": [5, 7, 9, 1]}
+    )
+    by_place = RowsBy(frame, "place", ["group"])
+    # the same rows at other labels, with another place's row changed: 01's digest stays, 03's moves
+    moved = frame.set_axis([10, 11, 12, 13]).assign(listeners=[5, 7, 9, 2])
+    again = RowsBy(moved, "place", ["group"])
+    assert by_place.digest("01") == again.digest("01") and by_place.digest("02") == again.digest("02")
+    assert by_place.digest("03") != again.digest("03")
+    assert by_place.digest("01") != by_place.digest("02")
+    # order matters (a page lists rows in order), and a place with no rows has a digest of its own
+    swapped = RowsBy(frame.assign(group=["А", "А", "Б", "В"]), "place", ["group"])
+    assert swapped.digest("01") != by_place.digest("01")
+    assert by_place.digest("99") == again.digest("99") != by_place.digest("01")
+    assert RowsBy(None, "place", []).digest("01") == "none"

@@ -2,9 +2,11 @@
 
 import pandas as pd
 
-from pipeline.publish.grouping import RowsBy
+from pipeline.memo import fingerprint
+from pipeline.publish.grouping import RowsBy, row_digests
 from pipeline.publish.model import YearView
 from pipeline.publish.render import render, slug
+from pipeline.publish.section_cache import kept_part
 
 CATALOG_COLUMNS = (
     "program_code",
@@ -50,17 +52,29 @@ def catalog_pages(view: YearView) -> dict[str, str]:
     demand = _by_program(view.frame("demand_and_capacity"))
     municipalities = view.config.municipality_by_code
     groups_of = RowsBy(schedule, "program_code", ["start_date", "group_code"])
-    for program in catalog.itertuples():
-        groups = groups_of(program.program_code)
-        pages[f"catalog/{slug(program.program_code)}.md"] = render(
-            "program.md.j2",
-            p=program,
-            year=view.year,
-            groups=groups,
-            demand=demand.get(program.program_code),
-            municipalities=municipalities,
-            threshold=view.threshold,
-            has_providers=view.has("providers_public"),
+    # A program's page is kept by its catalog row, its groups and its demand: a change in one program's groups
+    # renders that program's page only. The rows are hashed in one pass per frame.
+    shared = fingerprint(
+        "program page", view.year, municipalities, view.threshold, view.has("providers_public")
+    )
+    rows = row_digests(catalog.reset_index(), {i: [i] for i in range(len(catalog))})
+    for i, program in enumerate(catalog.itertuples()):
+        code = program.program_code
+        pages[f"catalog/{slug(code)}.md"] = kept_part(
+            lambda program=program, code=code: render(
+                "program.md.j2",
+                p=program,
+                year=view.year,
+                groups=groups_of(code),
+                demand=demand.get(code),
+                municipalities=municipalities,
+                threshold=view.threshold,
+                has_providers=view.has("providers_public"),
+            ),
+            shared,
+            rows[i],
+            groups_of.digest(code),
+            demand.get(code),
         )
     return pages
 

@@ -65,7 +65,7 @@ def municipality_pages(view: YearView) -> dict[str, str]:
                 "municipality groups page",
                 m,
                 view.year,
-                _by_value(attended),
+                attended_by.digest(m.code),
                 view.threshold,
                 catalog_digest,
             )
@@ -85,19 +85,16 @@ def municipality_pages(view: YearView) -> dict[str, str]:
             "organisations": organisations_of(m.code),
             "submissions": submissions_of(m.code),
         }
+        # The key holds the rows' digests rather than the rows: one hashing pass per frame for all the pages.
+        rows = {"held": held_in, "monitoring": monitoring_of, "organisations": organisations_of}
         pages[f"municipalities/{m.code}.md"] = kept_part(
             lambda page=page: render("municipality.md.j2", **page, catalog_codes=catalog_codes),
             "municipality page",
-            {k: _by_value(v) for k, v in page.items() if k != "people"},
+            {k: rows[k].digest(m.code) if k in rows else v for k, v in page.items() if k != "people"},
             sorted(PEOPLE_COUNTS),
             catalog_digest,
         )
     return pages
-
-
-def _by_value(value: object) -> object:
-    """A page's rows as it shows them: their labels in the whole frame do not reach the page."""
-    return value.reset_index(drop=True) if isinstance(value, pd.DataFrame) else value
 
 
 def coverage(stats: dict | None) -> str:
@@ -125,11 +122,11 @@ def _row(frame: pd.DataFrame | None, column: str, code: str) -> dict | None:
     return rows[0] if rows else {}
 
 
-def _attended_by(schedule: pd.DataFrame | None, attended: pd.DataFrame | None) -> Callable[[str], object]:
+def _attended_by(schedule: pd.DataFrame | None, attended: pd.DataFrame | None) -> RowsBy:
     """Per municipality, the groups its teachers are placed in, wherever they meet, with how many of them."""
     if schedule is None or attended is None:
-        return lambda code: None
-    # one merge for all: an inner merge keeps the left order, and the stable sort after it commutes with
+        return RowsBy(None, MUNICIPALITY_KEY, [])
+    # one merge for all: an inner merge keeps the left order, and the stable sort of RowsBy commutes with
     # taking one municipality's rows
     mine = attended[["municipality", "group_code", "listeners"]].assign(
         municipality=attended["municipality"].astype(str)
@@ -137,13 +134,7 @@ def _attended_by(schedule: pd.DataFrame | None, attended: pd.DataFrame | None) -
     groups = schedule.drop(columns=["listeners"]).merge(
         mine.rename(columns={"municipality": MUNICIPALITY_KEY}), on="group_code", how="inner"
     )
-    groups = groups.sort_values(["start_date", "group_code"], kind="stable")
-    by_code = {
-        code: rows.drop(columns=[MUNICIPALITY_KEY]).reset_index(drop=True)
-        for code, rows in groups.groupby(MUNICIPALITY_KEY, sort=False)
-    }
-    empty = groups.drop(columns=[MUNICIPALITY_KEY]).iloc[0:0].reset_index(drop=True)
-    return lambda code: by_code.get(code, empty)
+    return RowsBy(groups, MUNICIPALITY_KEY, ["start_date", "group_code"])
 
 
 def _submissions_by_municipality(view: YearView) -> Callable[[str], dict | None]:
