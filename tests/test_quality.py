@@ -192,3 +192,26 @@ def test_registry_tables_validated_early_are_taken_by_the_gate(region, monkeypat
         quality_module.stop_validator()
     pd.testing.assert_frame_equal(early, alone)
     assert here == []  # every table's results came from what was sent early
+
+
+def test_the_catalogs_plausible_size_grows_with_its_providers(region):
+    """A region's plan year holds up to 3,000 programs, a country-sized one 100 per provider: many providers'
+    thousands of programs are no join bug."""
+    from pipeline.config import load_config
+    from pipeline.quality import catalog_bound, suite_checks
+
+    assert catalog_bound(5) == catalog_bound(30) == 3000 and catalog_bound(850) == 85_000
+    state, reports = region
+    reg, config = state["registries"], load_config(reports.parent / "inputs")
+    many = pd.concat([reg.providers] * 400, ignore_index=True)
+    many["provider_code"] = [f"П{i:05d}" for i in range(len(many))]
+
+    def bound(registries) -> int:
+        (rows,) = [
+            c for c in suite_checks(registries, config, {}) if c.table == "catalog" and c.kind == "rows"
+        ]
+        return rows.high
+
+    years = len(config.plan_years)
+    assert bound(reg) == 3000 * years
+    assert bound(dataclasses.replace(reg, providers=many)) == 100 * len(many) * years > 3000 * years
