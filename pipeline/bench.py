@@ -331,7 +331,7 @@ def print_report(result: dict, out=None) -> None:
             line(f"{title:<40} —       (сайт не собирался)")
             continue
         mark = "PASS" if verdict else "FAIL"
-        line(f"{title:<40}{value:>7.2f} ≤ {result['targets'][key]:<5} {mark}")
+        line(f"{title:<40}{value:>7.3f} ≤ {result['targets'][key]:<5} {mark}")
     same = result["pass"]["rerun_identical_to_cold"]
     differing = rerun["differing_files"]
     if same is None:
