@@ -91,9 +91,8 @@ class LiveLists:
     providers: list[str] = field(default_factory=list)  # provider codes
     organisations: dict[str, list[str]] = field(default_factory=dict)  # municipality code -> org codes
     org_logins: dict[str, str] = field(default_factory=dict)  # org code -> its operator's login
-    catalog_elsewhere: int | None = (
-        None  # the plan year whose catalog is too long to list: see FORM_CATALOG_LIMIT
-    )
+    # the plan year whose catalog is too long for an organisation's form to list: see FORM_CATALOG_LIMIT
+    catalog_elsewhere: int | None = None
 
 
 def live_lists_from_config(config: RegionConfig) -> LiveLists:
@@ -143,7 +142,7 @@ def write_organisation_templates(
 
 def _form_lists(live: LiveLists) -> LiveLists:
     """The lists of an organisation's form: without the catalog when it is longer than FORM_CATALOG_LIMIT."""
-    if len(_latest_catalog(live)) <= FORM_CATALOG_LIMIT:
+    if not live.catalog or len(live.catalog[max(live.catalog)]) <= FORM_CATALOG_LIMIT:
         return live
     return replace(live, catalog={}, catalog_elsewhere=max(live.catalog))
 
