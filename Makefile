@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help site run test test-fast bench bench-country templates demo lint format fuzz clean
+.PHONY: help site run test test-fast bench bench-country bench-growth templates demo lint format fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ bench: $(STAMP) ## region-scale benchmark: time, memory and rows per second for 
 
 bench-country: $(STAMP) ## the benchmark at the scale of the whole country
 	$(PY) -m pipeline.bench --scale country
+
+bench-growth: $(STAMP) ## how time grows with size: cold runs of 1/16, 1/8 and 1/4 of the country
+	$(PY) -m pipeline.bench --growth
 
 templates: $(STAMP) ## write blank templates into reports/templates/
 	$(PY) -m pipeline templates

@@ -8,6 +8,7 @@ byte-identical to the warm run's. Each run is made in a fresh process, as CI mak
 import argparse
 import filecmp
 import json
+import math
 import multiprocessing
 import os
 import resource
@@ -34,6 +35,8 @@ TARGETS = {
     "site_to_mkdocs_floor": 1.3,  # the publish stage against a bare mkdocs build of its pages
     "rerun_to_full_run": 0.10,  # a re-run after one school's file changed, against a cold run
 }
+GROWTH_PARTS = (16, 8, 4)  # of the country: about 2,800, 5,600 and 11,250 organisations
+GROWTH_TARGET = 1.1  # time ∝ size^k between the smallest and the largest part: "linear" allows k ≤ 1.1
 
 
 @dataclass
@@ -51,17 +54,30 @@ def peak_rss_mb() -> float:
     return round(max(own, children) / 1024, 1)
 
 
-def ensure_data(scale: str, seed: int, data: Path, say) -> Path:
+def scale_title(scale: str, part: int = 1) -> str:
+    return scale if part == 1 else f"{scale} ÷ {part}"
+
+
+def data_folder(scale: str, seed: int, part: int = 1, root: Path | None = None) -> Path:
+    """Where generated inputs are kept: .cache/bench/region-86/, .cache/bench/country-part8-86/, …"""
+    name = f"{scale}-{seed}" if part == 1 else f"{scale}-part{part}-{seed}"
+    return (root or paths.CACHE / "bench") / name
+
+
+def ensure_data(scale: str, seed: int, data: Path, say, part: int = 1) -> Path:
     """The generated inputs of this scale and seed; generated once, then reused (generation is not measured)."""
     inputs = data / "inputs"
     if (data / DONE_MARK).exists():
         return inputs
     from pipeline.demo import generate_demo
 
-    say(f"Генерация данных масштаба «{scale}» (зерно {seed}) в {inputs} — один раз, затем берутся готовые.")
+    say(
+        f"Генерация данных масштаба «{scale_title(scale, part)}» (зерно {seed}) в {inputs} — один раз, "
+        "затем берутся готовые."
+    )
     shutil.rmtree(inputs, ignore_errors=True)
-    generate_demo(scale, seed, inputs, progress=lambda text: say(f"  {text}"))
-    (data / DONE_MARK).write_text(f"{scale} {seed}\n", encoding="utf-8")
+    generate_demo(scale, seed, inputs, progress=lambda text: say(f"  {text}"), part=part)
+    (data / DONE_MARK).write_text(f"{scale} {part} {seed}\n", encoding="utf-8")
     return inputs
 
 
@@ -211,9 +227,16 @@ def stage_table(run: Run) -> list[dict]:
 
 
 def bench(
-    scale: str, seed: int, data: Path, work: Path, build_site: bool = True, control: bool = True, say=print
+    scale: str,
+    seed: int,
+    data: Path,
+    work: Path,
+    build_site: bool = True,
+    control: bool = True,
+    say=print,
+    part: int = 1,
 ) -> dict:
-    inputs = ensure_data(scale, seed, data, say)
+    inputs = ensure_data(scale, seed, data, say, part)
     say(f"Порог чтения: python-calamine читает все листы всех файлов ({READ_WORKERS} процесса)…")
     floor = read_floor(inputs)
     say(f"  {floor['files']} файлов за {floor['seconds']:.1f} с")
@@ -242,7 +265,9 @@ def bench(
         check = run_apart(changed, work / "check", None, build_site, say)
         say(f"  {check.seconds:.1f} с")
         differing = differing_files(warm.out, check.out)
-    return report(scale, seed, floor, mkdocs, cold, warm, check, changed_file, differing, build_site)
+    return report(
+        scale_title(scale, part), seed, floor, mkdocs, cold, warm, check, changed_file, differing, build_site
+    )
 
 
 def report(scale, seed, floor, mkdocs, cold, warm, check, changed_file, differing, build_site) -> dict:
@@ -345,6 +370,94 @@ def print_report(result: dict, out=None) -> None:
     )
 
 
+def growth(parts: list[int], seed: int, work: Path, say=print, data_root: Path | None = None) -> dict:
+    """Cold runs, site included, of the country's data in parts (1/16, 1/8, 1/4: the same shape at growing
+    sizes), and how each stage's time grows with the input's bytes: the exponent k of time ∝ size^k between
+    the smallest and the largest part (1 is linear)."""
+    points = []
+    for part in sorted(parts, reverse=True):
+        inputs = ensure_data("country", seed, data_folder("country", seed, part, data_root), say, part)
+        floor = read_floor(inputs)
+        say(f"Полный прогон: страна ÷ {part}, {floor['files']} файлов…")
+        cache, out = work / f"cache-{part}", work / f"run-{part}"
+        shutil.rmtree(cache, ignore_errors=True)
+        run = run_apart(inputs, out, cache, True, say)
+        say(f"  {run.seconds:.1f} с")
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        stages: dict[str, float] = {}
+        for t in run.timings:
+            stages[t["stage"]] = round(stages.get(t["stage"], 0.0) + t["seconds"], 3)
+        points.append(
+            {
+                "part": part,
+                "files": floor["files"],
+                "bytes": floor["bytes"],
+                "rows": run.rows_in,
+                "read_floor_seconds": floor["seconds"],
+                "seconds": run.seconds,
+                "peak_rss_mb": max(t["peak_rss_mb"] for t in run.timings),
+                "stages": stages,
+            }
+        )
+    small, large = points[0], points[-1]
+    exponents = {"весь прогон": _exponent(small["seconds"], large["seconds"], small, large)}
+    exponents |= {
+        stage: _exponent(small["stages"][stage], large["stages"][stage], small, large)
+        for stage in large["stages"]
+        if stage in small["stages"]
+    }
+    exponents["пик памяти"] = _exponent(small["peak_rss_mb"], large["peak_rss_mb"], small, large)
+    whole = exponents["весь прогон"]
+    return {
+        "seed": seed,
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "points": points,
+        "exponents": exponents,
+        "target": GROWTH_TARGET,
+        "pass": None if whole is None else whole <= GROWTH_TARGET,
+    }
+
+
+def _exponent(small_value: float, large_value: float, small: dict, large: dict) -> float | None:
+    """k in value ∝ bytes^k between two points; None when a value is too small to tell (under 0.05)."""
+    if min(small_value, large_value) < 0.05 or large["bytes"] == small["bytes"]:
+        return None
+    return round(math.log(large_value / small_value) / math.log(large["bytes"] / small["bytes"]), 2)
+
+
+def print_growth(result: dict, out=None) -> None:
+    out = out or sys.stdout
+    points = result["points"]
+    print(file=out)
+    print(
+        f"{'':<18}" + "".join(f"{'страна ÷ ' + str(p['part']):>14}" for p in points) + f"{'k':>8}", file=out
+    )
+    rows = [
+        ("файлов", [f"{p['files']:,}".replace(",", " ") for p in points], None),
+        ("МБ", [f"{p['bytes'] / 2**20:.1f}" for p in points], None),
+        ("строк", [f"{p['rows']:,}".replace(",", " ") for p in points], None),
+        ("порог чтения, с", [f"{p['read_floor_seconds']:.1f}" for p in points], None),
+    ]
+    rows += [
+        (stage, [f"{p['stages'].get(stage, 0.0):.1f}" for p in points], result["exponents"].get(stage))
+        for stage in points[-1]["stages"]
+    ]
+    rows += [
+        ("весь прогон, с", [f"{p['seconds']:.1f}" for p in points], result["exponents"]["весь прогон"]),
+        ("пик памяти, МБ", [f"{p['peak_rss_mb']:.0f}" for p in points], result["exponents"]["пик памяти"]),
+    ]
+    for title, values, k in rows:
+        mark = "" if k is None else f"{k:>8.2f}"
+        print(f"{title:<18}" + "".join(f"{v:>14}" for v in values) + mark, file=out)
+    whole = result["exponents"]["весь прогон"]
+    verdict = "—" if result["pass"] is None else ("PASS" if result["pass"] else "FAIL")
+    print(
+        f"\nВремя растёт как размер^k; k всего прогона {whole} ≤ {result['target']} (линейно: 1): {verdict}",
+        file=out,
+    )
+
+
 def write_json(result: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -355,7 +468,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", choices=("demo", "region", "country"), default="region")
     parser.add_argument("--seed", type=int, default=86)
     parser.add_argument(
-        "--data", type=Path, default=None, help="generated inputs (.cache/bench/<scale>-<seed>/)"
+        "--data",
+        type=Path,
+        default=None,
+        help="generated inputs (.cache/bench/<scale>-<seed>/); with --growth, the folder that holds each part's",
     )
     parser.add_argument("--keep", type=Path, default=None, help="keep the runs' outputs in this folder")
     parser.add_argument(
@@ -367,14 +483,49 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="skip the control run without cache (the byte-for-byte check of the re-run)",
     )
+    parser.add_argument(
+        "--part", type=int, default=1, help="1/part of the country's data (with --scale country)"
+    )
+    parser.add_argument(
+        "--growth",
+        type=lambda text: [int(p) for p in text.split(",")],
+        nargs="?",
+        const=list(GROWTH_PARTS),
+        default=None,
+        help="how time grows with size: cold runs of the country in parts, e.g. 16,8,4 (the default)",
+    )
     args = parser.parse_args(argv)
-    data = args.data or paths.CACHE / "bench" / f"{args.scale}-{args.seed}"
-    data.mkdir(parents=True, exist_ok=True)
+    if args.part > 1 and args.scale != "country":
+        parser.error("--part only divides the country's data (--scale country)")
     work = args.keep or Path(tempfile.mkdtemp(prefix="asupk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.growth is not None:
+        if len(args.growth) < 2:
+            parser.error("--growth needs at least two parts, e.g. 16,4")
+        json_path = (
+            args.json if args.json != paths.REPORTS / "bench.json" else paths.REPORTS / "bench-growth.json"
+        )
+        try:
+            result = growth(args.growth, args.seed, work.resolve(), say=_say, data_root=args.data)
+        finally:
+            if args.keep is None:
+                shutil.rmtree(work, ignore_errors=True)
+        print_growth(result)
+        write_json(result, json_path)
+        print(f"\nЦифры записаны в {json_path}")
+        return 0
+    data = args.data or data_folder(args.scale, args.seed, args.part)
+    data.mkdir(parents=True, exist_ok=True)
     try:
         result = bench(
-            args.scale, args.seed, data, work.resolve(), not args.no_site, not args.no_control, say=_say
+            args.scale,
+            args.seed,
+            data,
+            work.resolve(),
+            not args.no_site,
+            not args.no_control,
+            say=_say,
+            part=args.part,
         )
     finally:
         if args.keep is None:

@@ -109,3 +109,39 @@ def test_a_bench_without_the_control_run_says_the_check_was_not_made(tmp_path, c
     assert result["ratios"]["rerun_to_full_run"] == 0.25
     print_report(result)
     assert "контрольный прогон не выполнялся" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_growth_check_runs_the_country_in_parts_and_fits_the_exponent(tmp_path, capsys):
+    out = tmp_path / "growth.json"
+    data = tmp_path / "data"
+    code = main(
+        ["--growth", "2000,1000", "--data", str(data), "--keep", str(tmp_path / "work"), "--json", str(out)]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    result = json.loads(out.read_text(encoding="utf-8"))
+    small, large = result["points"]
+    # Parts are run from the smallest up; 1/1000 of the country has twice the organisations of 1/2000.
+    assert (small["part"], large["part"]) == (2000, 1000)
+    assert (
+        large["files"] > small["files"] and large["bytes"] > small["bytes"] and large["rows"] > small["rows"]
+    )
+    assert set(large["stages"]) >= STAGES
+    assert (data / "country-part1000-86" / ".generated").exists()
+    whole = result["exponents"]["весь прогон"]
+    assert whole is not None and whole > 0 and result["pass"] == (whole <= result["target"])
+    assert "страна ÷ 1000" in printed and "k всего прогона" in printed
+
+
+def test_a_part_of_the_country_has_its_share_of_everything(tmp_path):
+    from pipeline.config import load_config
+    from pipeline.demo.generate import SCALES, part_of
+
+    half = part_of(SCALES["country"], 500)
+    assert (half.organisations, half.providers, half.programs) == (90, 1, 17)
+    summary = generate_demo("country", 86, tmp_path / "inputs", part=1000)
+    config = load_config(tmp_path / "inputs")
+    assert len(config.municipalities) == 1 and summary.rows["organisations"] == 45
+    with pytest.raises(ValueError):
+        generate_demo("region", 86, tmp_path / "other", part=2)

@@ -7,7 +7,7 @@ import shutil
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline import paths
@@ -64,6 +64,7 @@ SCALES = {
         False,
     ),
 }
+COUNTRY_MUNICIPALITIES = 1870
 ORG_MIX = (0.345, 0.51)  # schools, preschools; the rest is additional education
 
 
@@ -98,14 +99,29 @@ class DemoSummary:
             self.rows[name] = self.rows.get(name, 0) + len(rows)
 
 
-def generate_demo(scale: str, seed: int, out: Path, progress=None) -> DemoSummary:
-    """Write a complete seeded set of submissions into `out/` (and out/region.yaml); same seed, same bytes."""
-    settings = SCALES[scale]
+def part_of(settings: Scale, part: int) -> Scale:
+    """1/part of a scale: its organisations, providers and programs divided alike (at least one of each)."""
+    return replace(
+        settings,
+        organisations=max(1, settings.organisations // part),
+        regional=settings.regional // part,
+        providers=max(1, settings.providers // part),
+        programs=max(1, settings.programs // part),
+    )
+
+
+def generate_demo(scale: str, seed: int, out: Path, progress=None, part: int = 1) -> DemoSummary:
+    """Write a complete seeded set of submissions into `out/` (and out/region.yaml); same seed, same bytes.
+    `part` > 1 (the country only) writes 1/part of it, municipalities too: the same shape at a smaller size,
+    which is what the benchmark's growth check compares."""
+    if part > 1 and scale != "country":
+        raise ValueError("only the country's data can be generated in parts")
+    settings = part_of(SCALES[scale], part)
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     remove_previous(out)
     if scale == "country":
-        raw = synthetic_country(rng)
+        raw = synthetic_country(rng, max(1, COUNTRY_MUNICIPALITIES // part))
         config = parse_config(raw)
         import yaml
 
