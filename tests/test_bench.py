@@ -145,3 +145,31 @@ def test_a_part_of_the_country_has_its_share_of_everything(tmp_path):
     assert len(config.municipalities) == 1 and summary.rows["organisations"] == 45
     with pytest.raises(ValueError):
         generate_demo("region", 86, tmp_path / "other", part=2)
+
+
+def test_the_country_s_teachers_apply_within_their_subject():
+    import random
+
+    from pipeline.config import parse_config
+    from pipeline.demo.country import SUBJECT_SIZE, subject_of, synthetic_country
+    from pipeline.demo.generate import SCALES, part_of, submissions
+
+    rng = random.Random(86)
+    config = parse_config(synthetic_country(rng, 2 * SUBJECT_SIZE + 1))
+    subject_of_town = {m.name: subject_of(m.code) for m in config.municipalities}
+    provider_subject, login_subject, applied = {}, {}, []
+    for sent in submissions(config, part_of(SCALES["country"], 40), rng):
+        rows = next(iter(sent.sheets.values()))
+        if sent.kind == "providers":
+            provider_subject = {p["provider_code"]: subject_of_town[p["municipality"]] for p in rows}
+        elif sent.kind == "organisations":
+            login_subject |= {o["login"]: subject_of_town[o["municipality"]] for o in rows}
+        elif sent.kind == "programs":
+            for program in rows:
+                towns = {subject_of_town[t] for t in program["places"].split("; ") if t in subject_of_town}
+                assert towns <= {provider_subject[program["provider_code"]]}
+        elif sent.kind == "applications":
+            applied += [(login_subject[sent.login], a["program_code"].rsplit("-", 1)[0]) for a in rows]
+    # Three subjects (22, 22 and 1 municipalities); every application is to a provider of the teacher's own.
+    assert set(login_subject.values()) == {0, 1, 2} and len(applied) > 1000
+    assert all(provider_subject[provider] == subject for subject, provider in applied)

@@ -1,4 +1,5 @@
-"""A synthetic country-sized region configuration: about 1,870 municipal formations with 4-digit codes."""
+"""A synthetic country-sized region configuration: about 1,870 municipal formations with 4-digit codes, in
+synthetic subjects of the federation of SUBJECT_SIZE municipalities each (consecutive codes)."""
 
 import random
 
@@ -7,6 +8,16 @@ ROOTS = (
     "Камен Полев Боров Криволук Верхн Нижн Красн Белогор Черноречен Новосёл Староселен Высок Широк Тих Ясн "
     "Холмогор Ручьёв Липов Дубров Ольхов Рябинов Яблонев Малинов Калинов Журавл Лебяж Соколов Орлов Медвеж"
 ).split()
+
+
+SUBJECT_SIZE = 22  # 1,870 municipalities in 85 subjects
+
+
+def subject_of(municipality_code: str) -> int:
+    """The synthetic subject a municipality of the country belongs to. Its providers, their programs' places
+    and the teachers who apply to them stay within it: each subject runs its own cycle, as each region runs
+    its own ASUPK, and so a program's applicants come from a subject's towns, not from across the country."""
+    return (int(municipality_code) - 1) // SUBJECT_SIZE
 
 
 def synthetic_country(rng: random.Random, municipalities: int = 1870) -> dict:

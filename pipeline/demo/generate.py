@@ -13,7 +13,7 @@ from pathlib import Path
 from pipeline import paths
 from pipeline.config import RegionConfig, load_config, parse_config
 from pipeline.demo import registries as reg
-from pipeline.demo.country import synthetic_country
+from pipeline.demo.country import subject_of, synthetic_country
 from pipeline.demo.mistakes import PlantedMistake, plant_mistakes
 from pipeline.demo.programs import catalog_programs, program_bank
 from pipeline.demo.schedule import outcomes, plan_groups
@@ -222,7 +222,19 @@ def submissions(
     say(f"Организаций: {len(organisations)}.")
 
     names = [m.name for m in munis]
-    bank = program_bank(rng, providers, scale.programs, names, first_year if scale.history else last_year - 1)
+    # The country's providers, programs and applicants stay within their synthetic subject (see subject_of).
+    subject = (lambda muni: subject_of(muni.code)) if scale.name == "country" else (lambda muni: 0)
+    names_in: dict[int, list[str]] = {}
+    for muni in munis:
+        names_in.setdefault(subject(muni), []).append(muni.name)
+    bank = program_bank(
+        rng,
+        providers,
+        scale.programs,
+        names,
+        first_year if scale.history else last_year - 1,
+        neighbours=lambda provider: names_in[subject(provider.municipality)],
+    )
     for program in bank:
         program.since = min(program.since, last_year - 1)
     for year in sorted({p.since for p in bank} | {last_year - 1}):
@@ -279,6 +291,9 @@ def submissions(
         completions, involved = {}, set()
 
     snapshot = last_year - 1
+    on_offer: dict[int, list] = {}
+    for program in catalogs[last_year]:
+        on_offer.setdefault(subject(program.provider.municipality), []).append(program)
     for org in organisations:
         if history_years:
             people = _next_snapshot(rng, org, staff.pop(org.code), snapshot, completions, involved, titles)
@@ -290,7 +305,8 @@ def submissions(
             "staff",
             {"staff": [m.row(snapshot) for m in people]},
         )
-        yield from _applications(rng, config, org, people, catalogs[last_year], last_year, [])
+        offered = catalogs[last_year] if len(names_in) == 1 else on_offer.get(subject(org.municipality), [])
+        yield from _applications(rng, config, org, people, offered, last_year, [])
     say(f"Работники на {snapshot} год и заявки на {last_year} год готовы.")
 
 

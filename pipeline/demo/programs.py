@@ -344,8 +344,10 @@ def program_bank(
     count: int,
     municipality_names: list[str],
     first_year: int,
+    neighbours=None,
 ) -> list[ProgramInfo]:
-    """`count` programs spread over the providers; the first ones cover every topic once."""
+    """`count` programs spread over the providers; the first ones cover every topic once. A program meets at
+    its provider's town and up to three more of `municipality_names`, or of `neighbours(provider)` if given."""
     order = list(range(len(TOPICS)))
     rng.shuffle(order)
     programs: list[ProgramInfo] = []
@@ -359,10 +361,9 @@ def program_bank(
             title = f"{title}: {rng.choice(('практикум', 'углублённый курс', 'новые подходы', 'опыт Югры'))}"
         used.add((provider.code, title))
         number = sum(1 for p in programs if p.provider is provider) + 1
+        names = neighbours(provider) if neighbours else municipality_names
         programs.append(
-            _program(
-                rng, provider, number, title, audience, sentence, retraining, municipality_names, first_year
-            )
+            _program(rng, provider, number, title, audience, sentence, retraining, names, first_year)
         )
     return programs
 
@@ -387,7 +388,7 @@ def _program(
     else:
         others = rng.sample(
             [m for m in municipality_names if m != provider.municipality.name],
-            k=min(3, len(municipality_names) - 1),
+            k=max(0, min(3, len(municipality_names) - 1)),
         )
         chosen = [provider.municipality.name] + others[: rng.randint(0, 3)]
         places = "; ".join(chosen + (["дистанционно"] if distance and rng.random() < 0.5 else []))
