@@ -32,7 +32,7 @@ bench: $(STAMP) ## region-scale benchmark: time, memory and rows per second for 
 bench-country: $(STAMP) ## the benchmark at the scale of the whole country
 	$(PY) -m pipeline.bench --scale country
 
-bench-growth: $(STAMP) ## how time grows with size: cold runs of 1/8, 1/4 and 1/2 of the country
+bench-growth: $(STAMP) ## how time grows with size: cold runs of 1/6, 1/4 and 1/2 of the country
 	$(PY) -m pipeline.bench --growth
 
 templates: $(STAMP) ## write blank templates into reports/templates/

@@ -38,10 +38,11 @@ TARGETS = {
     "site_to_mkdocs_floor": 1.3,  # the publish stage against a bare mkdocs build of its pages
     "rerun_to_full_run": 0.10,  # a re-run after one school's file changed, against a cold run
 }
-# Parts of the country: 5,600, 11,250 and 22,500 organisations. Smaller parts are not the same shape: their
-# catalogs are short enough for every form to list them (templates.FORM_CATALOG_LIMIT) and programs meeting
-# "everywhere" have fewer places than groups.FEW_SITES, so their stages grow faster until those bounds.
-GROWTH_PARTS = (8, 4, 2)
+# Parts of the country: 7,500, 11,250 and 22,500 organisations. Smaller parts are not the same shape: a plan
+# year's catalog below 1/6 of the country is short enough for every form to list it (1/8: 977 programs against
+# templates.FORM_CATALOG_LIMIT), and below 1/32 programs meeting "everywhere" have fewer places than
+# groups.FEW_SITES; their stages grow faster until those bounds are reached.
+GROWTH_PARTS = (6, 4, 2)
 GROWTH_TARGET = 1.1  # time ∝ size^k between the smallest and the largest part: "linear" allows k ≤ 1.1
 
 
@@ -379,7 +380,7 @@ def print_report(result: dict, out=None) -> None:
 
 
 def growth(parts: list[int], seed: int, work: Path, say=print, data_root: Path | None = None) -> dict:
-    """Cold runs, site included, of the country's data in parts (1/8, 1/4, 1/2: the same shape at growing
+    """Cold runs, site included, of the country's data in parts (1/6, 1/4, 1/2: the same shape at growing
     sizes), and how each stage's time grows with the input's bytes: the exponent k of time ∝ size^k between
     the smallest and the largest part (1 is linear)."""
     points = []
@@ -500,7 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         nargs="?",
         const=list(GROWTH_PARTS),
         default=None,
-        help="how time grows with size: cold runs of the country in parts, e.g. 8,4,2 (the default)",
+        help="how time grows with size: cold runs of the country in parts, e.g. 6,4,2 (the default)",
     )
     args = parser.parse_args(argv)
     if args.part > 1 and args.scale != "country":
