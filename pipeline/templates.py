@@ -7,6 +7,7 @@ from functools import partial
 from itertools import zip_longest
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
@@ -43,6 +44,10 @@ ROWS = 1000  # rows of the data sheets that carry formats and drop-downs
 # thousands of forms: that would grow as organisations times programs, and no one picks from such a list. The
 # form then points to the blank template and the site, which list the whole catalog once.
 FORM_CATALOG_LIMIT = 1000
+# The same for the places of study: a region of more municipalities than this (a country's 1,870) offers each
+# organisation its own municipality and the FORM_NEAREST_PLACES nearest to it; any other may still be typed.
+FORM_PLACES_LIMIT = 300
+FORM_NEAREST_PLACES = 30
 MULTI_SEPARATOR = "; "
 
 MONTHS_GENITIVE = (
@@ -68,6 +73,7 @@ DATE_KINDS = {"date", "date_or_indefinite"}
 # Names of the lists that do not come from schemas.lists.
 MUNICIPALITIES_LIST = "Муниципальные образования"
 PLACES_LIST = "Места обучения"
+PLACES_NEAR_LIST = "Ближайшие места обучения"
 PLACE_SETS_LIST = "Места проведения"
 CATALOG_LIST = "Программы каталога"
 PROVIDERS_LIST = "Операторы ПК"
@@ -93,6 +99,9 @@ class LiveLists:
     org_logins: dict[str, str] = field(default_factory=dict)  # org code -> its operator's login
     # the plan year whose catalog is too long for an organisation's form to list: see FORM_CATALOG_LIMIT
     catalog_elsewhere: int | None = None
+    # org code -> the places its form offers, when there are too many to list them all (FORM_PLACES_LIMIT);
+    # empty otherwise
+    places_near: dict[str, list[str]] = field(default_factory=dict)
 
 
 def live_lists_from_config(config: RegionConfig) -> LiveLists:
@@ -124,13 +133,20 @@ def write_organisation_templates(
     organisation's template depends on the shared lists and its own staff and login only, so a re-run copies
     the unchanged ones without building their sheets."""
     kind = KINDS_BY_SLUG["applications"]
-    live = _form_lists(live)
+    live = _form_lists(live, config)
     shared = _shared_inputs(config, live)
     written = []
     for org_code in sorted(set(org_codes)):
         login = live.org_logins.get(org_code)
         folder = login or org_code
-        inputs = [shared, kind.slug, org_code, login, live.staff.get(org_code)]
+        inputs = [
+            shared,
+            kind.slug,
+            org_code,
+            login,
+            live.staff.get(org_code),
+            live.places_near.get(org_code),
+        ]
         build = partial(_template_sheets, kind, config, live, org_code=org_code)
         written.append(
             write_workbook_from(
@@ -140,11 +156,35 @@ def write_organisation_templates(
     return written
 
 
-def _form_lists(live: LiveLists) -> LiveLists:
-    """The lists of an organisation's form: without the catalog when it is longer than FORM_CATALOG_LIMIT."""
-    if not live.catalog or len(live.catalog[max(live.catalog)]) <= FORM_CATALOG_LIMIT:
-        return live
-    return replace(live, catalog={}, catalog_elsewhere=max(live.catalog))
+def _form_lists(live: LiveLists, config: RegionConfig) -> LiveLists:
+    """The lists of an organisation's form: without the catalog when it is longer than FORM_CATALOG_LIMIT;
+    with the places near its municipality only when there are more than FORM_PLACES_LIMIT."""
+    if live.catalog and len(live.catalog[max(live.catalog)]) > FORM_CATALOG_LIMIT:
+        live = replace(live, catalog={}, catalog_elsewhere=max(live.catalog))
+    if len(live.municipalities) > FORM_PLACES_LIMIT and live.organisations:
+        near = nearest_places(config, FORM_NEAREST_PLACES)
+        by_org = {
+            org: near[muni] for muni, orgs in live.organisations.items() if muni in near for org in orgs
+        }
+        live = replace(live, places_near=by_org)
+    return live
+
+
+def nearest_places(config: RegionConfig, count: int) -> dict[str, list[str]]:
+    """Municipality code -> its name and the names of the `count` municipalities nearest to it, nearest first
+    (great-circle distance rounded to 0.1 km, then the config's order: the same on every machine)."""
+    municipalities = list(config.municipalities)
+    lat = np.radians([m.lat for m in municipalities])
+    lon = np.radians([m.lon for m in municipalities])
+    h = (
+        np.sin((lat[None, :] - lat[:, None]) / 2) ** 2
+        + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin((lon[None, :] - lon[:, None]) / 2) ** 2
+    )
+    km = np.round(2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), 1)
+    np.fill_diagonal(km, -1.0)  # its own first
+    order = np.argsort(km, axis=1, kind="stable")[:, : count + 1]
+    names = [m.name for m in municipalities]
+    return {m.code: [names[j] for j in order[i].tolist()] for i, m in enumerate(municipalities)}
 
 
 def _shared_inputs(config: RegionConfig, live: LiveLists) -> str:
@@ -257,6 +297,7 @@ class _Offer:
     name: str
     values: list[str]
     multiple: bool = False
+    others_allowed: bool = False  # the list is a choice of the likeliest values, not all that are valid
 
 
 def _offer(
@@ -270,6 +311,9 @@ def _offer(
     if col.kind == "municipality":
         return _Offer(MUNICIPALITIES_LIST, municipalities)
     if col.kind == "place":
+        near = live.places_near.get(org_code) if org_code else None
+        if near:
+            return _Offer(PLACES_NEAR_LIST, near + [REMOTE_PLACE], others_allowed=True)
         return _Offer(PLACES_LIST, municipalities + [REMOTE_PLACE])
     if col.kind == "places":
         return _Offer(PLACE_SETS_LIST, [ALL_PLACES] + municipalities + [REMOTE_PLACE], multiple=True)
@@ -410,6 +454,12 @@ def _allowed(col: ColumnInfo, offer: _Offer | None) -> str:
     if offer is not None and col.kind in ("enum", "multienum", "bool"):
         how = f"одно или несколько через «{MULTI_SEPARATOR}»" if offer.multiple else "одно значение"
         return f"{how} из списка «{offer.name}»: {MULTI_SEPARATOR.join(offer.values)}"
+    if offer is not None and offer.others_allowed:
+        return (
+            f"значение из выпадающего списка «{offer.name}» (муниципалитет организации, "
+            f"{len(offer.values) - 2} ближайших к нему и «{REMOTE_PLACE}») или название другого "
+            "муниципалитета региона, как в бланке шаблона"
+        )
     if offer is not None:
         how = f"одно или несколько через «{MULTI_SEPARATOR}»" if offer.multiple else "значение"
         return f"{how} из выпадающего списка «{offer.name}»"
@@ -511,7 +561,10 @@ def _data_sheet(sheet: Sheet, offers: dict, lists: _Lists, catalog_elsewhere: in
 
 
 def _list_validation(col: ColumnInfo, offer: _Offer, source: str) -> dict:
-    if offer.multiple:
+    if offer.others_allowed:
+        message = "Выберите из списка ближайших или впишите другой муниципалитет региона."
+        error = "Такого значения нет в списке ближайших. Нажмите «Да», если это муниципалитет региона."
+    elif offer.multiple:
         message = f"Выберите из списка или впишите несколько значений через «{MULTI_SEPARATOR}»."
         error = (
             f"Значения списка разделяются «{MULTI_SEPARATOR}». Нажмите «Да», чтобы оставить, если это так."

@@ -11,7 +11,7 @@ import pytest
 
 import pipeline.templates as templates_module
 from pipeline import paths
-from pipeline.config import load_config
+from pipeline.config import great_circle_km, load_config
 from pipeline.templates import (
     INSTRUCTION_SHEET,
     LISTS_SHEET,
@@ -213,6 +213,36 @@ def test_a_form_points_to_a_catalog_too_long_to_list(tmp_path, monkeypatch):
         write_templates(tmp_path / "blank", CONFIG, LIVE)[-1].with_name("заявки.xlsx")
     )
     assert "Функциональная грамотность" in instruction_texts(blank)
+
+
+def test_a_form_offers_the_places_nearest_to_its_organisation_in_a_region_of_too_many(tmp_path, monkeypatch):
+    """Above FORM_PLACES_LIMIT municipalities an organisation's form offers its own municipality, the nearest
+    ones and remote study (a country's 1,870 in each of 45,000 forms would grow as their product); a place
+    beyond them may still be typed, and the blank template lists every one."""
+    monkeypatch.setattr(templates_module, "FORM_PLACES_LIMIT", 3)
+    monkeypatch.setattr(templates_module, "FORM_NEAREST_PLACES", 2)
+    by_code = {m.code: m for m in CONFIG.municipalities}
+    home = by_code["10"]
+    others = sorted(
+        (great_circle_km(home.lat, home.lon, m.lat, m.lon), m.name)
+        for m in CONFIG.municipalities
+        if m is not home
+    )
+    [form] = write_organisation_templates(tmp_path / "forms", CONFIG, LIVE, ["100012"])
+    workbook = openpyxl.load_workbook(form)
+    data = workbook["Заявки"]
+    headers = [c.value for c in data[1]]
+    place = validation_of(data, headers.index("Предпочтительное место обучения") + 1)
+    assert list_values(workbook, place.formula1) == [home.name, others[0][1], others[1][1], "дистанционно"]
+    assert place.errorStyle == "warning" and "Да" in place.error
+    texts = instruction_texts(workbook)
+    assert any("2 ближайших к нему" in t for t in texts)
+    blank = openpyxl.load_workbook(
+        write_templates(tmp_path / "blank", CONFIG, LIVE)[-1].with_name("заявки.xlsx")
+    )
+    sheet = blank["Заявки"]
+    blank_place = validation_of(sheet, headers.index("Предпочтительное место обучения") + 1)
+    assert len(list_values(blank, blank_place.formula1)) == len(CONFIG.municipalities) + 1
 
 
 def test_same_inputs_write_identical_bytes(tmp_path):
