@@ -463,11 +463,20 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
     none = np.array([], dtype=np.intp)
     providers = registries.providers
     logins = dict(zip(providers["provider_code"].tolist(), providers["login"].tolist(), strict=True))
-    catalog = {
-        int(y): sorted(zip(part["program_code"].tolist(), part["title"].tolist(), strict=True))
-        for y, part in registries.catalog.groupby("plan_year")
+    homes = dict(zip(providers["provider_code"].tolist(), providers["municipality"].tolist(), strict=True))
+    # A provider's proposal offers its own programs of the year, not the whole catalog (providers x programs).
+    own_programs: dict[tuple, list] = {
+        (int(y), provider): sorted(zip(part["program_code"].tolist(), part["title"].tolist(), strict=True))
+        for (y, provider), part in registries.catalog.groupby(["plan_year", "provider_code"])
     }
-    live = LiveLists(municipalities=list(names.values()), catalog=catalog, providers=sorted(logins))
+    live = LiveLists(municipalities=list(names.values()), providers=sorted(logins))
+    # In a region of more municipalities than an organisation's form lists (a country's), a proposal offers the
+    # places its groups meet at and those nearest to its provider; any other may still be typed.
+    near = (
+        templates.nearest_places(config, templates.FORM_NEAREST_PLACES)
+        if len(names) > templates.FORM_PLACES_LIMIT
+        else None
+    )
     groups = schedule.groups.reset_index(drop=True)
 
     @cache
@@ -482,15 +491,25 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
         config, live, kind.slug, [str(t) for t in groups.dtypes], [str(t) for t in members.dtypes]
     )
     codes = groups["group_code"].tolist()
+    places = groups["place"].tolist()
 
-    def build(positions, listed) -> list[SheetSpec]:
+    def lists_of(year: int, provider: str, positions) -> LiveLists:
+        """The lists of one provider's proposal: its programs of the year; the places near it if limited."""
+        own = {year: own_programs.get((year, provider), [])}
+        if near is None:
+            return dataclasses.replace(live, catalog=own)
+        wanted = set(near.get(homes.get(provider), [])) | {place_name(places[p], names) for p in positions}
+        offered = [name for name in names.values() if name in wanted]
+        return dataclasses.replace(live, catalog=own, municipalities=offered, places_limited=True)
+
+    def build(lists: LiveLists, positions, listed) -> list[SheetSpec]:
         """The kind's template with the rows under the headers."""
         group_values, listener_values = values()
         rows = {
             "Группы": [[column[p] for column in group_values] for p in positions],
             "Слушатели": [[column[i] for column in listener_values] for i in listed],
         }
-        return templates.filled_template_sheets(kind, config, live, rows)
+        return templates.filled_template_sheets(kind, config, lists, rows)
 
     written = []
     for (year, provider), positions in sorted(groups.groupby(["plan_year", "provider_code"]).indices.items()):
@@ -498,12 +517,13 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
         if not isinstance(login, str):
             continue
         listed = np.concatenate([none, *(members_of.get((year, codes[p]), none) for p in positions)])
-        inputs = [shared, year, provider, login, group_hashes[positions], listener_hashes[listed]]
+        lists = lists_of(year, provider, positions)
+        inputs = [shared, year, provider, login, group_hashes[positions], listener_hashes[listed], lists]
         written.append(
             write_workbook_from(
                 out / login / f"план-график {year} (предложение).xlsx",
                 inputs,
-                partial(build, positions, listed),
+                partial(build, lists, positions, listed),
                 title=kind.title,
                 sources=SOURCES + templates.SOURCES,
             )

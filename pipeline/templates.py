@@ -102,6 +102,8 @@ class LiveLists:
     # org code -> the places its form offers, when there are too many to list them all (FORM_PLACES_LIMIT);
     # empty otherwise
     places_near: dict[str, list[str]] = field(default_factory=dict)
+    # the municipalities above are a choice near the sender, not all of the region's (a provider's proposal)
+    places_limited: bool = False
 
 
 def live_lists_from_config(config: RegionConfig) -> LiveLists:
@@ -297,7 +299,8 @@ class _Offer:
     name: str
     values: list[str]
     multiple: bool = False
-    others_allowed: bool = False  # the list is a choice of the likeliest values, not all that are valid
+    # what the list holds when it is a choice of the likeliest values, not all that are valid; "" otherwise
+    others_allowed: str = ""
 
 
 def _offer(
@@ -313,7 +316,11 @@ def _offer(
     if col.kind == "place":
         near = live.places_near.get(org_code) if org_code else None
         if near:
-            return _Offer(PLACES_NEAR_LIST, near + [REMOTE_PLACE], others_allowed=True)
+            what = f"муниципалитет организации, {len(near) - 1} ближайших к нему и «{REMOTE_PLACE}»"
+            return _Offer(PLACES_NEAR_LIST, near + [REMOTE_PLACE], others_allowed=what)
+        if live.places_limited:
+            what = f"места групп, ближайшие к оператору муниципалитеты и «{REMOTE_PLACE}»"
+            return _Offer(PLACES_NEAR_LIST, municipalities + [REMOTE_PLACE], others_allowed=what)
         return _Offer(PLACES_LIST, municipalities + [REMOTE_PLACE])
     if col.kind == "places":
         return _Offer(PLACE_SETS_LIST, [ALL_PLACES] + municipalities + [REMOTE_PLACE], multiple=True)
@@ -456,8 +463,7 @@ def _allowed(col: ColumnInfo, offer: _Offer | None) -> str:
         return f"{how} из списка «{offer.name}»: {MULTI_SEPARATOR.join(offer.values)}"
     if offer is not None and offer.others_allowed:
         return (
-            f"значение из выпадающего списка «{offer.name}» (муниципалитет организации, "
-            f"{len(offer.values) - 2} ближайших к нему и «{REMOTE_PLACE}») или название другого "
+            f"значение из выпадающего списка «{offer.name}» ({offer.others_allowed}) или название другого "
             "муниципалитета региона, как в бланке шаблона"
         )
     if offer is not None:

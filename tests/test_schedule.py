@@ -127,3 +127,40 @@ def test_is_in_agrees_with_isin_on_text_columns():
     among = pd.Series(["2027-P2-ИРО-002", "x", "y"], dtype="str")
     assert is_in(values, among).tolist() == values.isin(among).tolist() == [False, True, False, True]
     assert not is_in(values, among.iloc[0:0]).any()
+
+
+def test_a_proposal_offers_its_provider_s_programs_and_in_a_large_region_the_places_near_it(
+    first, tmp_path, monkeypatch
+):
+    """A provider's proposal lists its own programs of the year, not the catalog; above FORM_PLACES_LIMIT
+    municipalities its places are those of its groups and the nearest to it (others may still be typed)."""
+    import pipeline.templates as templates_module
+    from pipeline.schedule_reports import write_proposals
+
+    root, state = first
+    config, registries, schedule = load_config(root / "inputs"), state["registries"], state["schedule"]
+    monkeypatch.setattr(templates_module, "FORM_PLACES_LIMIT", 1)
+    monkeypatch.setattr(templates_module, "FORM_NEAREST_PLACES", 1)
+    written = write_proposals(tmp_path, schedule, None, registries, config)
+    login = written[0].parent.name
+    provider = registries.providers.set_index("login").loc[login]
+    code = provider["provider_code"]
+    year = int(written[0].name.split()[1])
+    book = openpyxl.load_workbook(written[0])
+    lists = {
+        row[0].value: [c.value for c in row[1:] if c.value not in (None, "")]
+        for row in book["Списки"].iter_cols()
+    }
+    catalog = registries.catalog
+    own = catalog[(catalog["plan_year"] == year) & (catalog["provider_code"] == code)]
+    assert lists[f"Программы каталога {year}"] == sorted(own["program_code"])
+    assert len(own) < len(catalog[catalog["plan_year"] == year])
+    names = {m.code: m.name for m in config.municipalities}
+    groups = schedule.groups[
+        (schedule.groups["plan_year"] == year) & (schedule.groups["provider_code"] == code)
+    ]
+    nearest = templates_module.nearest_places(config, 1)[provider["municipality"]]
+    expected = set(nearest) | {names.get(p, p) for p in groups["place"]} - {"дистанционно"}
+    offered = lists["Ближайшие места обучения"]
+    assert offered[-1] == "дистанционно" and set(offered[:-1]) == expected
+    assert len(offered) - 1 < len(config.municipalities)
