@@ -119,16 +119,18 @@ def person_id(surname: object, first_name: object, patronymic: object, birth_yea
     return "P" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
-_person_id_once = lru_cache(maxsize=1 << 18)(person_id)
-
-
 def person_ids(frame: pd.DataFrame) -> pd.Series:
+    """person_id of every row, each distinct person worked out once. Not a cache across calls: a bounded one
+    thrashes once a country's people outnumber it, and an unbounded one keeps them all for the whole run."""
     if frame.empty:
         return pd.Series([], index=frame.index, dtype="object")
     columns = [frame[c].tolist() for c in (*NAME_PARTS, "birth_year")]
-    return pd.Series(
-        [_person_id_once(*values) for values in zip(*columns, strict=True)], index=frame.index, dtype="object"
-    )
+    found: dict[tuple, str] = {}
+    ids = [
+        found[key] if key in found else found.setdefault(key, person_id(*key))
+        for key in zip(*columns, strict=True)
+    ]
+    return pd.Series(ids, index=frame.index, dtype="object")
 
 
 def build_registries(intake: IntakeResult, config: RegionConfig) -> Registries:
@@ -374,15 +376,19 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
         dtype=bool,
     )
     intake.refuse("applications", ~on_staff, "unknown_staff", "surname", params=_person_label)
+    # refuse() keeps the other rows, renumbered: the person ids worked out once follow them
+    pid = pid[on_staff.to_numpy()].reset_index(drop=True)
     records = intake.records["applications"]
     known = sorted(programs["program_code"])
+    listed = records["program_code"].isin(known)
     intake.refuse(
         "applications",
-        ~records["program_code"].isin(known),
+        ~listed,
         "unknown_program",
         "program_code",
         params=lambda r: _suggest(r["program_code"], known),
     )
+    pid = pid[listed.to_numpy()].reset_index(drop=True)
     records = intake.records["applications"]
     offered = set(
         zip(catalog["plan_year"].astype(int).tolist(), catalog["program_code"].tolist(), strict=True)
@@ -402,8 +408,9 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
         "program_code",
         params=lambda r: {"expected": str(r["plan_year"])},
     )
+    pid = pid[in_catalog.to_numpy()].reset_index(drop=True)
     records = intake.records["applications"]
-    ids = application_ids(records)
+    ids = application_ids(records, pid)
     # A part-timer may be put forward by both organisations for the same program: count the first only.
     ordered = records.sort_values(["submitted", "file", "row"], kind="stable")
     ordered_ids = ids[ordered.index]
@@ -419,16 +426,19 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
         "program_code",
         params=lambda r: {"expected": first_from[ids[r.name]]},
     )
+    pid = pid[~repeated.to_numpy(dtype=bool)].reset_index(drop=True)
     return _application_table(
-        intake.records["applications"], config, organisations, staff, staff_archive, programs
+        intake.records["applications"], pid, config, organisations, staff, staff_archive, programs
     )
 
 
-def application_ids(frame: pd.DataFrame) -> pd.Series:
-    """ "<plan year>-<person>-<program>": one person applies for one program once a year."""
+def application_ids(frame: pd.DataFrame, pid: pd.Series | None = None) -> pd.Series:
+    """ "<plan year>-<person>-<program>": one person applies for one program once a year. `pid`: the rows'
+    person_ids when they are known already."""
     if frame.empty:
         return pd.Series([], index=frame.index, dtype="object")
-    return frame["plan_year"].astype(str) + "-" + person_ids(frame) + "-" + frame["program_code"]
+    pid = person_ids(frame) if pid is None else pid
+    return frame["plan_year"].astype(str) + "-" + pid + "-" + frame["program_code"]
 
 
 def _person_label(record: pd.Series) -> dict:
@@ -436,12 +446,12 @@ def _person_label(record: pd.Series) -> dict:
     return {"value": f"{name}, {int(record['birth_year'])} г. р."}
 
 
-def _application_table(records, config, organisations, staff, staff_archive, programs) -> pd.DataFrame:
+def _application_table(records, pid, config, organisations, staff, staff_archive, programs) -> pd.DataFrame:
     if records.empty:
         return pd.DataFrame(columns=list(APPLICATION_COLUMNS))
     frame = records.copy()
-    frame["person_id"] = person_ids(frame)
-    frame["application_id"] = application_ids(frame)
+    frame["person_id"] = pid
+    frame["application_id"] = application_ids(frame, pid)
     frame["municipality"] = frame["org_code"].map(organisations.set_index("org_code")["municipality"])
     positions = pd.concat(
         [
