@@ -484,7 +484,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--keep", type=Path, default=None, help="keep the runs' outputs in this folder")
     parser.add_argument(
-        "--json", type=Path, default=paths.REPORTS / "bench.json", help="where to write figures"
+        "--json",
+        type=Path,
+        default=None,
+        help="where to write figures (reports/bench.json; with --growth, reports/bench-growth.json)",
     )
     parser.add_argument("--no-site", action="store_true", help="skip the site and its floor")
     parser.add_argument(
@@ -511,9 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.growth is not None:
         if len(args.growth) < 2:
             parser.error("--growth needs at least two parts, e.g. 16,4")
-        json_path = (
-            args.json if args.json != paths.REPORTS / "bench.json" else paths.REPORTS / "bench-growth.json"
-        )
+        json_path = args.json or paths.REPORTS / "bench-growth.json"
         try:
             result = growth(args.growth, args.seed, work.resolve(), say=_say, data_root=args.data)
         finally:
@@ -540,8 +541,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
     print_report(result)
-    write_json(result, args.json)
-    print(f"\nЦифры записаны в {args.json}")
+    json_path = args.json or paths.REPORTS / "bench.json"
+    write_json(result, json_path)
+    print(f"\nЦифры записаны в {json_path}")
     # Speed depends on the machine, so a missed target is reported, not fatal; different outputs are a bug.
     return 1 if result["pass"]["rerun_identical_to_cold"] is False else 0
 

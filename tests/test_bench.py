@@ -130,7 +130,8 @@ def test_the_growth_check_runs_the_country_in_parts_and_fits_the_exponent(tmp_pa
     assert set(large["stages"]) >= STAGES
     assert (data / "country-part1000-86" / ".generated").exists()
     whole = result["exponents"]["весь прогон"]
-    assert whole is not None and whole > 0 and result["pass"] == (whole <= result["target"])
+    # Tiny parts take about as long as each other, so k itself is noise here: only its verdict is checked.
+    assert isinstance(whole, float) and result["pass"] == (whole <= result["target"])
     assert "страна ÷ 1000" in printed and "k всего прогона" in printed
 
 
