@@ -86,6 +86,18 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+def great_circle_km_matrix(lats: list[float], lons: list[float]):
+    """great_circle_km between every pair of points at once (numpy; may differ from it in the last bit)."""
+    import numpy as np
+
+    lat, lon = np.radians(lats), np.radians(lons)
+    h = (
+        np.sin((lat[None, :] - lat[:, None]) / 2) ** 2
+        + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin((lon[None, :] - lon[:, None]) / 2) ** 2
+    )
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
 def load_config(inputs: Path | None = None) -> RegionConfig:
     """The configuration from inputs/region.yaml, or the KhMAO-Yugra default when the file is absent."""
     path = (inputs or paths.INPUTS) / paths.REGION_CONFIG_NAME

@@ -500,7 +500,8 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
             return dataclasses.replace(live, catalog=own)
         wanted = set(near.get(homes.get(provider), [])) | {place_name(places[p], names) for p in positions}
         offered = [name for name in names.values() if name in wanted]
-        return dataclasses.replace(live, catalog=own, municipalities=offered, places_limited=True)
+        what = f"места групп, ближайшие к оператору муниципалитеты и «{REMOTE_PLACE}»"
+        return dataclasses.replace(live, catalog=own, nearby=templates.Nearby(offered, what))
 
     def build(lists: LiveLists, positions, listed) -> list[SheetSpec]:
         """The kind's template with the rows under the headers."""

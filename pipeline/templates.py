@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from pipeline.config import ConfigError, RegionConfig, load_config
+from pipeline.config import ConfigError, RegionConfig, great_circle_km_matrix, load_config
 from pipeline.memo import fingerprint
 from pipeline.workbooks import (
     SheetSpec,
@@ -99,11 +99,16 @@ class LiveLists:
     org_logins: dict[str, str] = field(default_factory=dict)  # org code -> its operator's login
     # the plan year whose catalog is too long for an organisation's form to list: see FORM_CATALOG_LIMIT
     catalog_elsewhere: int | None = None
-    # org code -> the places its form offers, when there are too many to list them all (FORM_PLACES_LIMIT);
-    # empty otherwise
-    places_near: dict[str, list[str]] = field(default_factory=dict)
-    # the municipalities above are a choice near the sender, not all of the region's (a provider's proposal)
-    places_limited: bool = False
+    # the places one sender's file offers when the region has too many to list (FORM_PLACES_LIMIT)
+    nearby: "Nearby | None" = None
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A choice of places for one sender: the likeliest, not all that are valid; `what` says which."""
+
+    places: list[str]
+    what: str
 
 
 def live_lists_from_config(config: RegionConfig) -> LiveLists:
@@ -135,21 +140,21 @@ def write_organisation_templates(
     organisation's template depends on the shared lists and its own staff and login only, so a re-run copies
     the unchanged ones without building their sheets."""
     kind = KINDS_BY_SLUG["applications"]
-    live = _form_lists(live, config)
+    live = _form_lists(live)
     shared = _shared_inputs(config, live)
+    near = nearest_places(config, FORM_NEAREST_PLACES) if len(live.municipalities) > FORM_PLACES_LIMIT else {}
+    municipality_of = {org: muni for muni, orgs in live.organisations.items() for org in orgs}
     written = []
     for org_code in sorted(set(org_codes)):
         login = live.org_logins.get(org_code)
         folder = login or org_code
-        inputs = [
-            shared,
-            kind.slug,
-            org_code,
-            login,
-            live.staff.get(org_code),
-            live.places_near.get(org_code),
-        ]
-        build = partial(_template_sheets, kind, config, live, org_code=org_code)
+        places = near.get(municipality_of.get(org_code))
+        lists = live
+        if places:
+            what = f"муниципалитет организации, {len(places) - 1} ближайших к нему и «{REMOTE_PLACE}»"
+            lists = replace(live, nearby=Nearby(places, what))
+        inputs = [shared, kind.slug, org_code, login, live.staff.get(org_code), lists.nearby]
+        build = partial(_template_sheets, kind, config, lists, org_code=org_code)
         written.append(
             write_workbook_from(
                 out / folder / f"{kind.file_word}.xlsx", inputs, build, title=kind.title, sources=SOURCES
@@ -158,31 +163,18 @@ def write_organisation_templates(
     return written
 
 
-def _form_lists(live: LiveLists, config: RegionConfig) -> LiveLists:
-    """The lists of an organisation's form: without the catalog when it is longer than FORM_CATALOG_LIMIT;
-    with the places near its municipality only when there are more than FORM_PLACES_LIMIT."""
-    if live.catalog and len(live.catalog[max(live.catalog)]) > FORM_CATALOG_LIMIT:
-        live = replace(live, catalog={}, catalog_elsewhere=max(live.catalog))
-    if len(live.municipalities) > FORM_PLACES_LIMIT and live.organisations:
-        near = nearest_places(config, FORM_NEAREST_PLACES)
-        by_org = {
-            org: near[muni] for muni, orgs in live.organisations.items() if muni in near for org in orgs
-        }
-        live = replace(live, places_near=by_org)
-    return live
+def _form_lists(live: LiveLists) -> LiveLists:
+    """The lists of an organisation's form: without the catalog when it is longer than FORM_CATALOG_LIMIT."""
+    if not live.catalog or len(live.catalog[max(live.catalog)]) <= FORM_CATALOG_LIMIT:
+        return live
+    return replace(live, catalog={}, catalog_elsewhere=max(live.catalog))
 
 
 def nearest_places(config: RegionConfig, count: int) -> dict[str, list[str]]:
     """Municipality code -> its name and the names of the `count` municipalities nearest to it, nearest first
     (great-circle distance rounded to 0.1 km, then the config's order: the same on every machine)."""
     municipalities = list(config.municipalities)
-    lat = np.radians([m.lat for m in municipalities])
-    lon = np.radians([m.lon for m in municipalities])
-    h = (
-        np.sin((lat[None, :] - lat[:, None]) / 2) ** 2
-        + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin((lon[None, :] - lon[:, None]) / 2) ** 2
-    )
-    km = np.round(2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), 1)
+    km = np.round(great_circle_km_matrix([m.lat for m in municipalities], [m.lon for m in municipalities]), 1)
     np.fill_diagonal(km, -1.0)  # its own first
     order = np.argsort(km, axis=1, kind="stable")[:, : count + 1]
     names = [m.name for m in municipalities]
@@ -314,13 +306,10 @@ def _offer(
     if col.kind == "municipality":
         return _Offer(MUNICIPALITIES_LIST, municipalities)
     if col.kind == "place":
-        near = live.places_near.get(org_code) if org_code else None
-        if near:
-            what = f"муниципалитет организации, {len(near) - 1} ближайших к нему и «{REMOTE_PLACE}»"
-            return _Offer(PLACES_NEAR_LIST, near + [REMOTE_PLACE], others_allowed=what)
-        if live.places_limited:
-            what = f"места групп, ближайшие к оператору муниципалитеты и «{REMOTE_PLACE}»"
-            return _Offer(PLACES_NEAR_LIST, municipalities + [REMOTE_PLACE], others_allowed=what)
+        if live.nearby is not None:
+            return _Offer(
+                PLACES_NEAR_LIST, live.nearby.places + [REMOTE_PLACE], others_allowed=live.nearby.what
+            )
         return _Offer(PLACES_LIST, municipalities + [REMOTE_PLACE])
     if col.kind == "places":
         return _Offer(PLACE_SETS_LIST, [ALL_PLACES] + municipalities + [REMOTE_PLACE], multiple=True)
