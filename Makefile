@@ -9,10 +9,12 @@ STAMP := $(VENV)/.installed
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml tests/dask-requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -rf $(VENV)/dask
+	$(PY) -m pip install --quiet --no-deps --target $(VENV)/dask -r tests/dask-requirements.txt
 	touch $(STAMP)
 
 site: $(STAMP) ## set up, run the whole cycle on the demo region and build the site into site/

@@ -1,48 +1,46 @@
-"""The same pandera schemas validate a Dask frame, partition by partition, as they validate a pandas one."""
+"""The same pandera schemas validate a Dask frame, partition by partition, as they validate a pandas one.
 
-import pandas as pd
-import pandera.errors
-import pytest
+Dask is not installed into the venv itself (tests/dask-requirements.txt says why): the check runs in a process of
+its own with .venv/dask on its path."""
 
-from pipeline.config import load_config
-from pipeline.intake.discover import list_input_files
-from pipeline.intake.take_in import META_COLUMNS, take_in
-from schemas.columns import columns_of
-from schemas.kinds import KINDS_BY_SLUG
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from tests.intake_cases import base_region
 
-dd = pytest.importorskip("dask.dataframe")
+ROOT = Path(__file__).resolve().parent.parent
+DASK_LIB = Path(sys.prefix) / "dask"
 
-STAFF = KINDS_BY_SLUG["staff"].main_sheet
 
-
-def typed_staff(root) -> pd.DataFrame:
-    records = take_in(list_input_files(root), root, load_config(root)).records["staff"]
-    frame = records.drop(columns=list(META_COLUMNS))
-    for info in columns_of(STAFF.model):
-        # Records in force carry an all-empty column as float NaN; the schema wants its own dtypes.
-        if info.kind in ("int", "year"):
-            frame[info.name] = frame[info.name].astype("Int64")
-        elif frame[info.name].isna().all():
-            frame[info.name] = frame[info.name].astype("str")
-    return frame
+def test_dask_is_not_importable_by_the_pipeline_itself():
+    """Were it importable, pandera would import it in every process that builds a schema."""
+    found = subprocess.run(
+        [sys.executable, "-c", "import importlib.util; print(importlib.util.find_spec('dask') is None)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
+    assert found.stdout.strip() == "True"
 
 
 def test_a_dask_frame_validates_lazily_and_fails_like_pandas(tmp_path):
-    frame = typed_staff(base_region(tmp_path / "inputs"))
-    many = pd.concat([frame] * 50, ignore_index=True)
-    lazy = STAFF.model.validate(dd.from_pandas(many, npartitions=4), lazy=True)
-    # Dask keeps text as pyarrow strings with NA; the values are the same.
-    pd.testing.assert_frame_equal(
-        lazy.compute().reset_index(drop=True), STAFF.model.validate(many), check_dtype=False
+    inputs = base_region(tmp_path / "inputs")
+    assert (DASK_LIB / "dask").is_dir(), f"Dask is installed by `make test` into {DASK_LIB}"
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.dask_validation", str(inputs)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(DASK_LIB)])),
     )
-
-    broken = many.copy()
-    broken.loc[77, "position"] = "завхоз"
-    with pytest.raises(pandera.errors.SchemaErrors) as pandas_error:
-        STAFF.model.validate(broken, lazy=True)
-    with pytest.raises(pandera.errors.SchemaErrors) as dask_error:
-        STAFF.model.validate(dd.from_pandas(broken, npartitions=4), lazy=True).compute()
-    for error in (pandas_error.value, dask_error.value):
-        cases = error.failure_cases
-        assert set(cases["column"]) == {"position"} and set(cases["failure_case"]) == {"завхоз"}
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["dask_version"] == "2026.8.0"
+    assert found["partitions"] == 4 and found["rows"] > 0
+    assert found["same_as_pandas"]
+    assert found["pandas_failures"] == found["dask_failures"] == [["position", "завхоз"]]
