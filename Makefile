@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml tests/dask-requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip uninstall --quiet --yes dask 2>/dev/null || true  # a venv made before dask moved out
 	rm -rf $(VENV)/dask
 	$(PY) -m pip install --quiet --no-deps --target $(VENV)/dask -r tests/dask-requirements.txt
 	touch $(STAMP)

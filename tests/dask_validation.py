@@ -31,7 +31,8 @@ def typed_staff(root: Path) -> pd.DataFrame:
     return frame
 
 
-def failures(validate) -> list[list[str]]:
+def failures(validate) -> list[tuple[str, str]]:
+    """The (column, value) pairs a validation fails on; none when it passes."""
     try:
         validate()
     except pandera.errors.SchemaErrors as error:
