@@ -235,6 +235,26 @@ def stage_table(run: Run) -> list[dict]:
     ]
 
 
+# What a bench writes beside its inputs (each run's reports and site, the caches, the bare mkdocs build), as a
+# multiple of the inputs' bytes: the country's bench (0.8 GB of inputs) ran out of 20 GB free in its mkdocs floor.
+DISK_PER_INPUT_BYTE = 50
+
+
+def warn_if_disk_short(input_bytes: int, work: Path, say) -> bool:
+    """Say so before the runs when the work folder's disk looks too small for them; True when it does."""
+    need = input_bytes * DISK_PER_INPUT_BYTE
+    free = shutil.disk_usage(work).free
+    if free >= need:
+        return False
+    say(
+        f"Внимание: на диске с папкой {work} свободно {free / 1e9:.1f} ГБ, а бенчмарку этого масштаба нужно "
+        f"около {need / 1e9:.0f} ГБ (отчёты и сайт каждого прогона, кеши, сборка голого mkdocs). Освободите место "
+        "или укажите --keep ПАПКА на другом диске: иначе прогон может остановиться с ошибкой «No space left on "
+        "device»."
+    )
+    return True
+
+
 def bench(
     scale: str,
     seed: int,
@@ -249,6 +269,7 @@ def bench(
     say(f"Порог чтения: python-calamine читает все листы всех файлов ({READ_WORKERS} процесса)…")
     floor = read_floor(inputs)
     say(f"  {floor['files']} файлов за {floor['seconds']:.1f} с")
+    warn_if_disk_short(floor["bytes"], work, say)
 
     cache = work / "cache"
     shutil.rmtree(cache, ignore_errors=True)

@@ -1,10 +1,11 @@
 """The benchmark on the demo scale: it runs end to end, prints its table and ratios, writes every figure."""
 
 import json
+import shutil
 
 import pytest
 
-from pipeline.bench import TARGETS, change_one_school, differing_files, main
+from pipeline.bench import TARGETS, change_one_school, differing_files, main, warn_if_disk_short
 from pipeline.demo import generate_demo
 from pipeline.intake.read import read_workbook
 from pipeline.issues import IssueLog
@@ -74,6 +75,15 @@ def test_bench_on_the_demo_scale_writes_every_figure(tmp_path, capsys):
     assert ("PASS" in printed) or ("FAIL" in printed)
     # The data is generated once and reused: a second look finds it ready.
     assert (tmp_path / "data" / ".generated").exists()
+
+
+def test_a_disk_too_small_for_the_bench_is_named_before_the_runs(tmp_path):
+    said: list[str] = []
+    free = shutil.disk_usage(tmp_path).free
+    assert warn_if_disk_short(free, tmp_path, said.append)  # 50 times the free space: not enough
+    assert len(said) == 1 and str(tmp_path) in said[0] and "No space left on device" in said[0]
+    assert not warn_if_disk_short(1000, tmp_path, said.append)  # a kilobyte of inputs: room enough
+    assert len(said) == 1
 
 
 def test_changing_one_school_drops_exactly_one_staff_row(tmp_path):
