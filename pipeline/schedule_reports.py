@@ -472,11 +472,7 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
     live = LiveLists(municipalities=list(names.values()), providers=sorted(logins))
     # In a region of more municipalities than an organisation's form lists (a country's), a proposal offers the
     # places its groups meet at and those nearest to its provider; any other may still be typed.
-    near = (
-        templates.nearest_places(config, templates.FORM_NEAREST_PLACES)
-        if len(names) > templates.FORM_PLACES_LIMIT
-        else None
-    )
+    near = templates.limited_places(config)
     groups = schedule.groups.reset_index(drop=True)
 
     @cache

@@ -142,7 +142,7 @@ def write_organisation_templates(
     kind = KINDS_BY_SLUG["applications"]
     live = _form_lists(live)
     shared = _shared_inputs(config, live)
-    near = nearest_places(config, FORM_NEAREST_PLACES) if len(live.municipalities) > FORM_PLACES_LIMIT else {}
+    near = limited_places(config) or {}
     municipality_of = {org: muni for muni, orgs in live.organisations.items() for org in orgs}
     written = []
     for org_code in sorted(set(org_codes)):
@@ -168,6 +168,14 @@ def _form_lists(live: LiveLists) -> LiveLists:
     if not live.catalog or len(live.catalog[max(live.catalog)]) <= FORM_CATALOG_LIMIT:
         return live
     return replace(live, catalog={}, catalog_elsewhere=max(live.catalog))
+
+
+def limited_places(config: RegionConfig) -> dict[str, list[str]] | None:
+    """The places a sender's file offers, by the sender's municipality, in a region of more municipalities than a
+    file lists (FORM_PLACES_LIMIT); None where every file lists them all."""
+    if len(config.municipalities) <= FORM_PLACES_LIMIT:
+        return None
+    return nearest_places(config, FORM_NEAREST_PLACES)
 
 
 def nearest_places(config: RegionConfig, count: int) -> dict[str, list[str]]:
