@@ -44,5 +44,7 @@ def run_templates(ctx, state: dict) -> dict:
     blank = write_templates(ctx.reports / "templates", ctx.config, live)
     orgs = sorted(live.staff)
     # Each organisation's form offers its own staff: restricted, so it stays in reports/organisations/.
-    write_organisation_templates(ctx.reports / "organisations", ctx.config, live, orgs)
+    ctx.write_later(
+        lambda: write_organisation_templates(ctx.reports / "organisations", ctx.config, live, orgs)
+    )
     return {"templates": blank}

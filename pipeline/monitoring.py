@@ -658,7 +658,7 @@ def run_monitoring(ctx, state: dict) -> dict:
         ctx.config,
         ctx.as_of,
     )
-    write_reports(ctx, monitoring, registries)
+    ctx.write_later(lambda: write_reports(ctx, monitoring, registries))
     public = state.get("public", {})
     for year, frames in public_frames(monitoring, registries.providers, ctx.config).items():
         public.setdefault(year, {}).update(frames)

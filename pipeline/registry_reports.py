@@ -301,9 +301,9 @@ def run_registry_reports(ctx, state: dict) -> dict:
     reg: Registries = state["registries"]
     quality = state.get("quality")
     allows = quality.allows if quality else (lambda output: True)
-    write_state(reg, ctx.reports / STATE_FOLDER, ctx.reports / SQLITE_NAME)
+    ctx.write_later(lambda: write_state(reg, ctx.reports / STATE_FOLDER, ctx.reports / SQLITE_NAME))
     if allows("application_lists"):
-        write_application_lists(reg, ctx.config, ctx.reports)
+        ctx.write_later(lambda: write_application_lists(reg, ctx.config, ctx.reports))
     public = state.setdefault("public", {})
     for year, frames in public_frames(reg, ctx.config).items():
         for name, frame in frames.items():

@@ -36,6 +36,21 @@ class RunContext:
     build_site: bool = True
     progress: Callable[[str], None] = lambda message: None
     timings: list[dict] = field(default_factory=list)
+    # Reports nothing later in the run reads, held back to be written while the site's years build in their
+    # workers; None: each is written at once.
+    deferred: list[Callable[[], object]] | None = None
+
+    def write_later(self, write: Callable[[], object]) -> None:
+        """Writes a report that no later stage reads: now, or while the site builds (see deferred)."""
+        if self.deferred is None:
+            write()
+        else:
+            self.deferred.append(write)
+
+    def write_deferred(self) -> None:
+        """Writes the reports held back, in the order they were."""
+        while self.deferred:
+            self.deferred.pop(0)()
 
 
 def run_cycle(args) -> int:
@@ -98,9 +113,12 @@ def run_stages(ctx: RunContext, stages=STAGES) -> dict:
 
                     builders.start_builders(len(ctx.config.plan_years))
                     writers.callback(builders.stop_builders)
+                    if builders.mostly_recalled():
+                        ctx.deferred = []
             if name == "registries":
                 quality.validate_early(state["registries"], ctx.config)
             _record(ctx, name, started, cpu)
+        ctx.write_deferred()  # a run without a site, or one that stopped before it
         _wait_for_writes(ctx)
     gc.unfreeze()  # a later run in the same process may collect this one's leftovers
     return state

@@ -86,15 +86,21 @@ def run_schedule(ctx, state: dict) -> dict:
         config,
     )
     names = {m.code: m.name for m in config.municipalities}
-    people = _people(schedule, registries, names)
-    for year in config.plan_years:
-        write_plan_schedule(ctx.reports / f"plan-schedule-{year}.xlsx", schedule, registries, config, year)
-        _write_people(ctx.reports, people[people["plan_year"] == year], registries, names, year)
-    write_proposals(ctx.reports / "providers", schedule, listeners, registries, config)
+    ctx.write_later(lambda: _write_schedule(ctx.reports, schedule, listeners, registries, config))
     public = state.get("public", {})
     for year, frames in public_frames(schedule, registries, names).items():
         public.setdefault(year, {}).update(frames)
     return {"schedule": schedule, "public": public}
+
+
+def _write_schedule(reports: Path, schedule: Schedule, listeners, registries, config) -> None:
+    """The plan-schedule of each year, its listeners by municipality and organisation, the providers' proposals."""
+    names = {m.code: m.name for m in config.municipalities}
+    people = _people(schedule, registries, names)
+    for year in config.plan_years:
+        write_plan_schedule(reports / f"plan-schedule-{year}.xlsx", schedule, registries, config, year)
+        _write_people(reports, people[people["plan_year"] == year], registries, names, year)
+    write_proposals(reports / "providers", schedule, listeners, registries, config)
 
 
 def _consolidated(plan, submitted, listeners, registries, approvals, intake, config) -> Schedule:

@@ -25,6 +25,7 @@ from pipeline.monitoring import (
 )
 from pipeline.registries import Registries, person_id
 from pipeline.registries import person_ids as registry_person_ids
+from pipeline.run import RunContext
 from pipeline.workbooks import SheetSpec, write_workbook
 from schemas.columns import columns_of
 from schemas.kinds import KINDS_BY_SLUG
@@ -349,7 +350,7 @@ def test_certificate_in_the_future_is_refused(tmp_path):
 def stage_run(tmp_path):
     inputs = write_inputs(tmp_path / "inputs", REPORTS)
     intake = take_in(list_input_files(inputs), inputs, CONFIG)
-    ctx = SimpleNamespace(config=CONFIG, reports=tmp_path / "reports", as_of=AS_OF)
+    ctx = RunContext(CONFIG, inputs, tmp_path / "reports", tmp_path / "site", AS_OF, build_site=False)
     state = {"intake": intake, "registries": registries(), "schedule": schedule()}
     return ctx, state, run_monitoring(ctx, state)
 
@@ -409,7 +410,9 @@ def test_reports_are_byte_identical(tmp_path):
     for run in ("one", "two"):
         inputs = write_inputs(tmp_path / run / "inputs", REPORTS)
         intake = take_in(list_input_files(inputs), inputs, CONFIG)
-        ctx = SimpleNamespace(config=CONFIG, reports=tmp_path / run / "reports", as_of=AS_OF)
+        ctx = RunContext(
+            CONFIG, inputs, tmp_path / run / "reports", tmp_path / "site", AS_OF, build_site=False
+        )
         run_monitoring(ctx, {"intake": intake, "registries": registries(), "schedule": schedule()})
         outputs.append({p.relative_to(ctx.reports): p.read_bytes() for p in ctx.reports.rglob("*.xlsx")})
     assert outputs[0] == outputs[1] and outputs[0]
@@ -513,7 +516,9 @@ def test_demo_finished_year_reconciles_with_its_files(demo_region):
 def test_without_any_report_every_planned_quarter_is_missing(tmp_path):
     inputs = write_inputs(tmp_path / "inputs", {})
     intake = take_in(list_input_files(inputs), inputs, CONFIG)
-    ctx = SimpleNamespace(config=CONFIG, reports=tmp_path / "reports", as_of=D(2027, 12, 1))
+    ctx = RunContext(
+        CONFIG, inputs, tmp_path / "reports", tmp_path / "site", D(2027, 12, 1), build_site=False
+    )
     added = run_monitoring(ctx, {"intake": intake, "registries": registries(), "schedule": schedule()})
     status = added["monitoring"].report_status
     gone = status[status["status"] == MISSING]

@@ -94,11 +94,13 @@ def status_table(result: IntakeResult, config: RegionConfig) -> pd.DataFrame:
     return frame
 
 
-def write_feedback(result: IntakeResult, status: pd.DataFrame, out: Path) -> list[Path]:
+def write_feedback(
+    result: IntakeResult, status: pd.DataFrame, out: Path, issues: pd.DataFrame | None = None
+) -> list[Path]:
     """reports/feedback/<login>/<file> — замечания.xlsx for every submitted file. A file's workbook depends on
     its status row, its issues and its grid; the grid follows from the file's bytes and the reading code (the
     intake cache's key), so an unchanged file's answer is copied without building its sheets."""
-    issues = result.log.to_frame()
+    issues = result.log.to_frame() if issues is None else issues
     positions = issues.groupby("file", sort=False).indices if not issues.empty else {}
     issue_keys = slice_fingerprints(issues, "file") if not issues.empty else {}
     by_name = {sub.name: sub for sub in result.submissions}

@@ -1,5 +1,9 @@
 """The intake's place in the run: take in every file, then answer every operator."""
 
+from pathlib import Path
+
+import pandas as pd
+
 from pipeline.intake.discover import list_input_files
 from pipeline.intake.feedback import STATUS_COLUMNS, status_table, write_feedback
 from pipeline.intake.take_in import take_in
@@ -35,10 +39,16 @@ def run_feedback(ctx, state: dict) -> dict:
     """Runs after every stage that may refuse rows, so each file's answer is complete."""
     intake = state["intake"]
     status = status_table(intake, ctx.config)
-    write_feedback(intake, status, ctx.reports / "feedback")
     issues = intake.log.to_frame()
+    ctx.write_later(lambda: _write_answers(intake, status, issues, ctx.reports))
+    return {"status": status, "issues": issues}
+
+
+def _write_answers(intake, status: pd.DataFrame, issues: pd.DataFrame, reports: Path) -> None:
+    """Each file's answer, all the issues in one workbook and the status of every file."""
+    write_feedback(intake, status, reports / "feedback", issues)
     write_workbook_from(
-        ctx.reports / "issues.xlsx",
+        reports / "issues.xlsx",
         frame_fingerprint(issues),
         lambda: [frame_to_sheet("Замечания", issues, ISSUE_HEADERS)],
         title="Все замечания к файлам операторов",
@@ -47,10 +57,9 @@ def run_feedback(ctx, state: dict) -> dict:
     shown = status.drop(columns=["kind"]).copy()
     shown["late"] = shown["late"].map({True: "да", False: "нет"})
     write_workbook_from(
-        ctx.reports / "submissions.xlsx",
+        reports / "submissions.xlsx",
         frame_fingerprint(shown),
         lambda: [frame_to_sheet("Статус отправки", shown, STATUS_COLUMNS)],
         title="Статус отправки файлов",
         sources=SOURCES,
     )
-    return {"status": status, "issues": issues}

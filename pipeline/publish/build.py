@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -43,10 +44,15 @@ LAST_DOCS = "the pages of the last build of"  # with the site's name: the memo k
 
 
 def build_site(
-    model: SiteModel, site_dir: Path, work_dir: Path, sections: tuple[Section, ...] = SECTIONS
+    model: SiteModel,
+    site_dir: Path,
+    work_dir: Path,
+    sections: tuple[Section, ...] = SECTIONS,
+    while_building: Callable[[], object] | None = None,
 ) -> dict[int, PageStats]:
     """The whole versioned site into site_dir; site_dir is replaced only when every year built cleanly.
-    Returns how many pages of each year mkdocs took from its cache."""
+    `while_building` is called once the years are handed to their workers. Returns how many pages of each year
+    mkdocs took from its cache."""
     if not model.plan_years:
         raise ValueError("a site needs at least one plan year")
     views = [
@@ -68,6 +74,8 @@ def build_site(
                 future = submit_build(make, os.environ.get(MEMO_ENV), model, view.year, work_dir, staging)
                 if future is not None:
                     handed[view.year] = future
+        if while_building is not None:
+            while_building()
         stats = build_years_here(
             model, [v for v in views if v.year not in handed], sections, work_dir, staging
         )

@@ -26,6 +26,16 @@ def start_builders(years: int) -> None:
             _pool.submit(int)  # starts the workers now rather than at the first build
 
 
+def mostly_recalled() -> bool:
+    """Whether the site's pages of this code were built before, so that the workers will mostly recall them: then
+    the run writes its last reports while they build (the latest year's worker finishes in a few seconds and
+    the run's process would only wait for it). On a cold cache the latest year takes most of a minute, and
+    the run's process writing beside it would only slow it down."""
+    from pipeline.publish.page_cache import page_memo, year_memo
+
+    return page_memo().holds_any() and year_memo().holds_any()
+
+
 def stop_builders() -> None:
     global _pool
     if _pool is not None:

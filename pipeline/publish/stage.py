@@ -122,5 +122,5 @@ def run_publish(ctx, state: dict) -> dict:
     if not ctx.build_site:
         return {}
     model = site_model(ctx, state)
-    build_site(model, ctx.site, ctx.reports.parent / ".site-work")
+    build_site(model, ctx.site, ctx.reports.parent / ".site-work", while_building=ctx.write_deferred)
     return {"site_model": model}
