@@ -119,13 +119,15 @@ def person_id(surname: object, first_name: object, patronymic: object, birth_yea
     return "P" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
-def person_ids(frame: pd.DataFrame) -> pd.Series:
-    """person_id of every row, each distinct person worked out once. Not a cache across calls: a bounded one
-    thrashes once a country's people outnumber it, and an unbounded one keeps them all for the whole run."""
+def person_ids(frame: pd.DataFrame, known: dict[tuple, str] | None = None) -> pd.Series:
+    """person_id of every row, each distinct person worked out once. `known`: the ids of people worked out before
+    in the same stage, filled in as it goes (the staff's people are mostly the applicants). Not a cache across
+    stages: a bounded one thrashes once a country's people outnumber it, and an unbounded one keeps them all for
+    the whole run."""
     if frame.empty:
         return pd.Series([], index=frame.index, dtype="object")
     columns = [frame[c].tolist() for c in (*NAME_PARTS, "birth_year")]
-    found: dict[tuple, str] = {}
+    found: dict[tuple, str] = {} if known is None else known
     ids = [
         found[key] if key in found else found.setdefault(key, person_id(*key))
         for key in zip(*columns, strict=True)
@@ -139,9 +141,12 @@ def build_registries(intake: IntakeResult, config: RegionConfig) -> Registries:
     organisations = _organisations(intake, config)
     programs = _program_bank(intake)
     catalog = _catalog(intake, programs, providers)
-    staff, staff_archive = _staff(intake, organisations)
+    people: dict[tuple, str] = {}  # names and birth year -> person_id, for the staff and the applicants
+    staff, staff_archive = _staff(intake, organisations, people)
     flag_possible_duplicates(intake)
-    applications = _applications(intake, config, organisations, staff, staff_archive, programs, catalog)
+    applications = _applications(
+        intake, config, organisations, staff, staff_archive, programs, catalog, people
+    )
     licences = licence_status(providers, config.plan_years)
     _warn_invalid_licences(intake, providers, licences, catalog)
     return Registries(
@@ -327,16 +332,18 @@ def _org_municipality(intake: IntakeResult, organisations: pd.DataFrame) -> pd.S
     return both.drop_duplicates("org_code", keep="last").set_index("org_code")["municipality"]
 
 
-def _staff(intake: IntakeResult, organisations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _staff(
+    intake: IntakeResult, organisations: pd.DataFrame, people: dict[tuple, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     records = intake.records["staff"]
     intake.refuse(
         "staff", ~records["org_code"].isin(organisations["org_code"]), "unknown_organisation", "org_code"
     )
     municipality = _org_municipality(intake, organisations)
-    current = _with_person(intake.records["staff"], municipality)
+    current = _with_person(intake.records["staff"], municipality, people)
     current = current.drop_duplicates(["person_id", "org_code"], keep="last")
     current = current.reindex(columns=list(STAFF_COLUMNS)).sort_values(["org_code", "person_id"])
-    archive = _with_person(intake.archive["staff"], municipality)
+    archive = _with_person(intake.archive["staff"], municipality, people)
     archive = archive.drop_duplicates(["person_id", "org_code", "archived_on"], keep="last")
     archive = archive.reindex(columns=[*STAFF_COLUMNS, "archived_on"]).sort_values(
         ["org_code", "person_id", "archived_on"]
@@ -344,14 +351,16 @@ def _staff(intake: IntakeResult, organisations: pd.DataFrame) -> tuple[pd.DataFr
     return current.reset_index(drop=True), archive.reset_index(drop=True)
 
 
-def _with_person(frame: pd.DataFrame, municipality: pd.Series) -> pd.DataFrame:
+def _with_person(frame: pd.DataFrame, municipality: pd.Series, people: dict[tuple, str]) -> pd.DataFrame:
     frame = frame.copy()
-    frame["person_id"] = person_ids(frame)
+    frame["person_id"] = person_ids(frame, people)
     frame["municipality"] = frame["org_code"].map(municipality)
     return frame
 
 
-def _applications(intake, config, organisations, staff, staff_archive, programs, catalog) -> pd.DataFrame:
+def _applications(
+    intake, config, organisations, staff, staff_archive, programs, catalog, people: dict[tuple, str]
+) -> pd.DataFrame:
     """Applications that point to a registered organisation, a member of its staff and a program of the plan
     year's catalog; each other row is refused with the reason, cell by cell."""
     records = intake.records["applications"]
@@ -362,7 +371,7 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
         "org_code",
     )
     records = intake.records["applications"]
-    pid = person_ids(records)
+    pid = person_ids(records, people)
     current = set(zip(staff["person_id"].tolist(), staff["org_code"].tolist(), strict=True))
     left_on = staff_archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
     dates = records["application_date"]
@@ -571,16 +580,15 @@ def _warn_at(
     """An issue that keeps the record but names its cell, as a refusal does."""
     kind, sheet = SHEETS_BY_NAME[sheet_name]
     info = next(i for i in columns_of(sheet.model) if i.name == column)
-    mapped = intake.mapped.get(record["file"])
-    part = mapped.sheets.get(sheet_name) if mapped else None
-    letter = part.letters.get(column, "") if part else ""
+    place = intake.place_of(record["file"], sheet_name)
+    letter = place[1].get(column, "") if place else ""
     row = int(record["row"])
     intake.log.add(
         code,
         file=record["file"],
         login=record["sender"],
         kind=kind.slug,
-        sheet=part.title if part else sheet.title,
+        sheet=place[0] if place else sheet.title,
         row=row,
         column=info.header,
         cell=f"{letter}{row}",

@@ -14,7 +14,7 @@ from pipeline.intake.cache import IntakeCache, cached_read, entry_key
 from pipeline.intake.discover import Places, Submission, describe
 from pipeline.intake.layout import MappedFile
 from pipeline.intake.snapshots import FileCounts
-from pipeline.intake.take_kind import META_COLUMNS, take_kind
+from pipeline.intake.take_kind import META_COLUMNS, layout_of, take_kind
 from pipeline.issues import IssueLog
 from schemas.columns import columns_of
 from schemas.kinds import KINDS
@@ -34,6 +34,17 @@ class IntakeResult:
     counts: dict[str, FileCounts]  # file -> rows in, accepted, kept, refused
     log: IssueLog
     mapped: Mapping[str, MappedFile] = field(default_factory=dict)  # file -> what was read, for feedback
+    # file -> Sheet.name -> (title, column letters), kept with the kinds: see place_of
+    layouts: dict[str, dict[str, tuple[str, dict[str, str]]]] = field(default_factory=dict)
+
+    def place_of(self, file: str, sheet_name: str) -> tuple[str, dict[str, str]] | None:
+        """The title and column letters of a file's sheet, or None when the file has no such sheet. Known
+        without loading the file's read: a re-run that refuses a row of an unchanged file loads nothing."""
+        layout = self.layouts.get(file)
+        if layout is None:
+            mapped = self.mapped.get(file)
+            layout = layout_of(mapped) if mapped else {}
+        return layout.get(sheet_name)
 
     def refuse(
         self,
@@ -71,10 +82,9 @@ class IntakeResult:
         kind, sheet = next((k, s) for k in KINDS for s in k.sheets if s.name == sheet_name)
         info = next(i for i in columns_of(sheet.model) if i.name == column)
         for _, record in frame[mask].iterrows():
-            mapped = self.mapped.get(record["file"])
-            part = mapped.sheets.get(sheet_name) if mapped else None
-            letter = part.letters.get(column, "") if part else ""
-            title = part.title if part else sheet.title
+            place = self.place_of(record["file"], sheet_name)
+            letter = place[1].get(column, "") if place else ""
+            title = place[0] if place else sheet.title
             extra = params(record) if params else {}
             value = extra.pop("value", record[column])
             self.log.add(
@@ -110,7 +120,7 @@ def take_in(
     mapped = _read_all(submissions, keys, progress)
     context = ParseContext({m.code: m.name for m in config.municipalities})
     authority = Authority(config.regional_login)
-    records, archive, counts = {}, {}, {}
+    records, archive, counts, layouts = {}, {}, {}, {}
     read_issues: dict[str, list[dict]] = {}
     kind_issues: list[dict] = []
     programs_of: dict[str, str] = {}
@@ -127,10 +137,11 @@ def take_in(
         records.update(outcome.records)
         archive.update(outcome.archive)
         counts.update(outcome.counts)
+        layouts.update(outcome.layouts)
     for sub in submissions:
         log.rows.extend(read_issues[sub.name])
     log.rows.extend(kind_issues)
-    return IntakeResult(submissions, records, archive, counts, log, mapped)
+    return IntakeResult(submissions, records, archive, counts, log, mapped, layouts)
 
 
 def _read_all(submissions: list[Submission], keys: dict[str, str], progress) -> "Reads":

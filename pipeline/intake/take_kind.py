@@ -4,7 +4,7 @@ re-run after one school's new staff list validates and folds that school's shard
 import zlib
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -40,6 +40,9 @@ class KindOutcome:
     counts: dict[str, FileCounts]
     read_issues: dict[str, list[dict]]  # file -> what reading it found, so a recalled shard needs no file
     issues: list[dict]  # what taking the files in found
+    # file -> Sheet.name -> (the sheet's title, schema column -> letter): where an issue of a later stage points,
+    # without loading the file's read again
+    layouts: dict[str, dict[str, tuple[str, dict[str, str]]]] = field(default_factory=dict)
 
 
 def shard_of(login: str) -> int:
@@ -175,13 +178,20 @@ def take_shards(
         # Every issue of taking files in names its file; anything else would stay with the first shard.
         issues[shard_of_file.get(issue["file"], numbers[0])].append(issue)
     outcomes = {n: KindOutcome(records[n], archive[n], {}, {}, issues[n]) for n in numbers}
+    layouts = {s.name: layout_of(reads[s.name]) for s in batch}
     for sub in batch:
         outcome = outcomes[shard_of_file[sub.name]]
         outcome.counts[sub.name] = counts[sub.name]
         outcome.read_issues[sub.name] = list(reads[sub.name].log.rows)
+        outcome.layouts[sub.name] = layouts[sub.name]
     read_issues = {s.name: list(reads[s.name].log.rows) for s in batch}
-    whole = KindOutcome(whole_records, whole_archive, counts, read_issues, log.rows[first_issue:])
+    whole = KindOutcome(whole_records, whole_archive, counts, read_issues, log.rows[first_issue:], layouts)
     return outcomes, whole
+
+
+def layout_of(mapped: MappedFile) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each sheet's title and column letters as the file has them."""
+    return {name: (part.title, dict(part.letters)) for name, part in mapped.sheets.items()}
 
 
 def _by_shard(frame: pd.DataFrame, numbers: list[int]) -> dict[int, pd.DataFrame]:
@@ -197,7 +207,7 @@ def _by_shard(frame: pd.DataFrame, numbers: list[int]) -> dict[int, pd.DataFrame
 
 def _combined(kind: SubmissionKind, parts: list[KindOutcome]) -> KindOutcome:
     """The shards' outcomes as one: each sheet's frames stacked as _frame would build them from all rows."""
-    records, archive, counts, read_issues, issues = {}, {}, {}, {}, []
+    records, archive, counts, read_issues, issues, layouts = {}, {}, {}, {}, [], {}
     for sheet in kind.sheets:
         (columns, kinds), (columns_gone, kinds_gone) = _shapes(sheet)
         records[sheet.name] = _stacked([p.records[sheet.name] for p in parts], columns, sheet.key, kinds)
@@ -208,7 +218,8 @@ def _combined(kind: SubmissionKind, parts: list[KindOutcome]) -> KindOutcome:
         counts.update(part.counts)
         read_issues.update(part.read_issues)
         issues.extend(part.issues)
-    return KindOutcome(records, archive, counts, read_issues, issues)
+        layouts.update(part.layouts)
+    return KindOutcome(records, archive, counts, read_issues, issues, layouts)
 
 
 def _shapes(sheet: Sheet) -> tuple[tuple[list[str], dict[str, str]], tuple[list[str], dict[str, str]]]:
