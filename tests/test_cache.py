@@ -336,3 +336,23 @@ def test_a_workbook_is_copied_where_it_cannot_be_linked(tmp_path, monkeypatch):
     monkeypatch.setattr(workbook_cache.os, "link", refuse)
     copied = write_workbook(tmp_path / "b.xlsx", sheets("Е"), title="")
     assert copied.read_bytes() == good and copied.stat().st_nlink == 1
+
+
+def test_a_later_refusal_names_the_cell_without_loading_the_file(region, tmp_path, monkeypatch):
+    """A re-run that refuses a row of an unchanged file (as a later stage does) names the same sheet and cell as
+    a run that read the file, and loads nothing of the file's read from the cache."""
+    cache = tmp_path / "cache"
+    intake(region, cache, monkeypatch)
+    issues, loaded = [], []
+    for run in (cold_intake(region, monkeypatch), intake(region, cache, monkeypatch)):
+        staff = run.records["staff"]
+        file = staff["file"].iloc[-1]
+        run.refuse("staff", staff["file"] == file, "unknown_organisation", "org_code")
+        issues.append([row for row in run.log.rows if row["code"] == "unknown_organisation"])
+        loaded.append(file in run.mapped._loaded)
+    assert loaded == [True, False]  # the cold run read the file; the warm one recalled its kind
+    cold, warm = issues
+    assert cold and [(i["sheet"], i["cell"], i["column"]) for i in warm] == [
+        (i["sheet"], i["cell"], i["column"]) for i in cold
+    ]
+    assert all(i["cell"][0].isalpha() and i["cell"][1:].isdigit() for i in warm)
