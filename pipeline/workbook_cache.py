@@ -158,12 +158,19 @@ def _whole_zip(path: Path | str) -> bool:
 
 
 def _link_or_copy(entry: Path | str, target: Path) -> None:
+    try:
+        os.link(entry, target)  # a run's staging folder is new: the target is almost never there
+        return
+    except FileNotFoundError:  # no folder for the target (or no entry any more): nothing to copy either
+        raise
+    except OSError:  # the target is there, or another file system, or links not allowed
+        pass
     target.unlink(missing_ok=True)  # a file already there may be a link to another entry: never write into it
     try:
         os.link(entry, target)
-    except FileNotFoundError:  # no folder for the target (or no entry any more): nothing to copy either
+    except FileNotFoundError:
         raise
-    except OSError:  # another file system, or links not allowed
+    except OSError:
         shutil.copyfile(entry, target)
 
 

@@ -324,6 +324,17 @@ def test_a_restored_workbook_is_a_link_that_no_later_write_alters(tmp_path, monk
     assert write_workbook(tmp_path / "d.xlsx", sheets("В"), title="").read_bytes() == good
 
 
+def test_a_hit_restored_over_a_link_to_another_entry_leaves_that_entry(tmp_path, monkeypatch):
+    monkeypatch.setenv(WORKBOOK_ENV, str(tmp_path / "workbooks"))
+    first = write_workbook(tmp_path / "first.xlsx", sheets("Ж"), title="").read_bytes()
+    second = write_workbook(tmp_path / "second.xlsx", sheets("З"), title="").read_bytes()
+    target = write_workbook(tmp_path / "out.xlsx", sheets("Ж"), title="")
+    assert target.stat().st_nlink > 1  # a link to the first content's entry
+    write_workbook(target, sheets("З"), title="")  # the second content's entry restored at the same path
+    assert target.read_bytes() == second
+    assert write_workbook(tmp_path / "again.xlsx", sheets("Ж"), title="").read_bytes() == first
+
+
 def test_a_workbook_is_copied_where_it_cannot_be_linked(tmp_path, monkeypatch):
     from pipeline import workbook_cache
 
