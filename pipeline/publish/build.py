@@ -39,7 +39,7 @@ MAX_BUILD_WORKERS = 4
 # Starting the build workers costs about as much as rendering this much markdown (a few seconds): with less
 # to render again (the rest comes from the page cache), the years are built one after another in this process.
 FEW_BYTES = 1_000_000
-OLDER_YEARS_NICENESS = 5  # added to the build workers' own for the years before the latest
+OLDER_YEARS_NICENESS = 15  # added to the build workers' own for the years before the latest
 LAST_DOCS = "the pages of the last build of"  # with the site's name: the memo key of a year's page digests
 
 
@@ -137,8 +137,8 @@ def make_year(
 def make_older_year(
     memo_setting: str | None, model: SiteModel, year: int, work_dir: Path, staging: Path
 ) -> PageStats:
-    """make_year in a worker that yields to the latest year's: that year has the most pages, and the site is
-    done only when it is. On two cores the latest year's worker keeps one to itself."""
+    """make_year in a worker that yields to the latest year's, and to the workbook writers: that year has the most
+    pages, and the site is done only when it is. On two cores the latest year's worker keeps one to itself."""
     os.nice(OLDER_YEARS_NICENESS)
     return make_year(memo_setting, model, year, work_dir, staging)
 

@@ -7,7 +7,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 MAX_BUILDERS = 3  # a worker per plan year the site shows, each making one whole year; the run's process waits
-NICENESS = 10
+# The workers run at the run's own priority: the site is the run's last stage and is done only when the latest year
+# is, while the run's process only writes the reports it held back (or waits). The workbook writers
+# (workbooks.NICENESS) and the older years' workers (build.OLDER_YEARS_NICENESS) yield to the latest year's.
 
 _pool: ProcessPoolExecutor | None = None
 
@@ -55,9 +57,8 @@ def submit_build(function, *arguments) -> Future | None:
 
 
 def _warm_up() -> None:
-    """At a lower priority: the worker takes what the run's own process leaves of the cores, never the other way
-    round. A worker forked from a preloaded forkserver (pipeline.forkserver_preload) has all of it already."""
-    os.nice(NICENESS)
+    """Imports what a year's build needs while the stages run. A worker forked from a preloaded forkserver
+    (pipeline.forkserver_preload) has all of it already: then this costs next to nothing beside the stages."""
     load_site_makers()
 
 
