@@ -1,9 +1,7 @@
 """The intake cache: a file read once is not read again, a changed or corrupt entry is read afresh, and a run
 through the cache writes the very bytes a run without it writes."""
 
-import filecmp
 import shutil
-from argparse import Namespace
 from pathlib import Path
 
 import pandas as pd
@@ -17,11 +15,11 @@ from pipeline.intake.discover import describe, list_input_files
 from pipeline.intake.take_in import take_in
 from pipeline.issues import IssueLog
 from pipeline.memo import ENV as MEMO_ENV
-from pipeline.run import run_cycle
 from pipeline.workbook_cache import ENV as WORKBOOK_ENV
 from pipeline.workbook_cache import entry_path, writer_version
 from pipeline.workbooks import SheetSpec, write_workbook
 from tests.intake_cases import STAFF, base_region, cold_intake, put, same_intake, staff_row
+from tests.whole_runs import assert_same_files, run_into
 
 
 @pytest.fixture(scope="module")
@@ -166,23 +164,9 @@ def test_a_warm_run_writes_the_bytes_of_a_cold_run(tmp_path, monkeypatch):
         monkeypatch.setenv(ENV, cache)
         monkeypatch.setenv(WORKBOOK_ENV, cache if cache == "off" else str(tmp_path / "workbooks"))
         monkeypatch.setenv(MEMO_ENV, cache if cache == "off" else str(tmp_path / "memo"))
-        args = Namespace(
-            inputs=inputs,
-            reports=tmp_path / name / "reports",
-            site=tmp_path / name / "site",
-            as_of=None,
-            no_site=True,
-            quiet=True,
-        )
-        assert run_cycle(args) == 0
-        outputs[name] = tmp_path / name / "reports"
-    files = sorted(p.relative_to(outputs["off"]) for p in outputs["off"].rglob("*") if p.is_file())
-    assert len(files) > 20
+        outputs[name] = run_into(inputs, tmp_path / name, site=False) / "reports"
     for name in ("cold", "warm"):
-        mine = sorted(p.relative_to(outputs[name]) for p in outputs[name].rglob("*") if p.is_file())
-        assert mine == files
-        _, mismatch, errors = filecmp.cmpfiles(outputs["off"], outputs[name], files, shallow=False)
-        assert mismatch == [] and errors == [], (name, mismatch, errors)
+        assert_same_files(outputs["off"], outputs[name])
 
 
 def sheets(text: str) -> list[SheetSpec]:

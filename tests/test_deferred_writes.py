@@ -1,10 +1,7 @@
 """A re-run whose site is mostly recalled writes its last reports while the site's years build in their workers:
 the same files, byte for byte, as a run that writes each report at once."""
 
-import filecmp
 import os
-from argparse import Namespace
-from pathlib import Path
 
 import pytest
 
@@ -12,12 +9,9 @@ from pipeline import quality
 from pipeline.intake.cache import ENV
 from pipeline.memo import ENV as MEMO_ENV
 from pipeline.publish import builders
-from pipeline.run import RunContext, run_cycle
+from pipeline.run import RunContext
 from pipeline.workbook_cache import ENV as WORKBOOK_ENV
-
-
-def files_of(root: Path) -> list[Path]:
-    return sorted(p.relative_to(root) for p in root.rglob("*") if p.is_file())
+from tests.whole_runs import assert_same_files, run_into
 
 
 @pytest.mark.slow
@@ -42,24 +36,12 @@ def test_reports_written_while_the_site_builds_are_those_written_at_once(tmp_pat
 
     monkeypatch.setattr(RunContext, "write_later", write_later)
     for name in ("cold", "warm"):
-        args = Namespace(
-            inputs=inputs,
-            reports=tmp_path / name / "reports",
-            site=tmp_path / name / "site",
-            as_of=None,
-            no_site=False,
-            quiet=True,
-        )
-        assert run_cycle(args) == 0
+        run_into(inputs, tmp_path / name, site=True)
     # The cold run wrote every report at once; the warm one held back those of every stage that has them.
     assert decided == [False, True]
     half = len(held_back) // 2
     assert half >= 6 and not any(held_back[:half]) and all(held_back[half:])
     for part in ("reports", "site"):
-        cold, warm = tmp_path / "cold" / part, tmp_path / "warm" / part
-        files = files_of(cold)
-        assert len(files) > 20 and files_of(warm) == files
-        _, mismatch, errors = filecmp.cmpfiles(cold, warm, files, shallow=False)
-        assert mismatch == [] and errors == [], (part, mismatch[:5], errors[:5])
+        assert_same_files(tmp_path / "cold" / part, tmp_path / "warm" / part)
     assert (tmp_path / "warm" / "reports" / "issues.xlsx").exists()
     assert list((tmp_path / "warm" / "reports" / "feedback").rglob("*.xlsx"))
