@@ -14,7 +14,7 @@ from pipeline.intake.cache import IntakeCache, cached_read, entry_key
 from pipeline.intake.discover import Places, Submission, describe
 from pipeline.intake.layout import MappedFile
 from pipeline.intake.snapshots import FileCounts
-from pipeline.intake.take_kind import META_COLUMNS, layout_of, take_kind
+from pipeline.intake.take_kind import META_COLUMNS, take_kind
 from pipeline.issues import IssueLog
 from schemas.columns import columns_of
 from schemas.kinds import KINDS
@@ -40,11 +40,7 @@ class IntakeResult:
     def place_of(self, file: str, sheet_name: str) -> tuple[str, dict[str, str]] | None:
         """The title and column letters of a file's sheet, or None when the file has no such sheet. Known
         without loading the file's read: a re-run that refuses a row of an unchanged file loads nothing."""
-        layout = self.layouts.get(file)
-        if layout is None:
-            mapped = self.mapped.get(file)
-            layout = layout_of(mapped) if mapped else {}
-        return layout.get(sheet_name)
+        return self.layouts.get(file, {}).get(sheet_name)
 
     def refuse(
         self,
