@@ -326,10 +326,7 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
         dtype=bool,
     )
     listeners = _refused(intake, listeners, ~mine, "unknown_group", "group_code")
-    staff = set(keys_of(registries.staff, "person_id", "org_code"))
-    exists = pd.Series(
-        [k in staff for k in keys_of(listeners, "person_id", "org_code")], index=listeners.index, dtype=bool
-    )
+    exists = _on_staff(listeners, groups, registries)
     listeners = _refused(intake, listeners, ~exists, "unknown_staff", "surname", params=_person_value)
     program_of = dict(
         zip(keys_of(groups, "plan_year", "group_code"), groups["program_code"].tolist(), strict=True)
@@ -402,6 +399,36 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
         "group_code",
         params=lambda r: {"expected": other[r.name]},
     )
+
+
+def _on_staff(listeners: pd.DataFrame, groups: pd.DataFrame, registries) -> pd.Series:
+    """Listeners on their organisation's staff now, or who left it on or after their group began: a teacher who
+    leaves stays a listener of the groups they attended (the order, item 3.2: deleted data is archived and still
+    used in reports), so a school's new staff list does not rewrite an earlier year's schedule and monitoring."""
+    current = set(keys_of(registries.staff, "person_id", "org_code"))
+    archive = registries.staff_archive
+    left_on = (
+        archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict() if len(archive) else {}
+    )
+    groups_of = keys_of(groups, "sender", "plan_year", "group_code")
+    start_of = dict(zip(groups_of, groups["start_date"].tolist(), strict=True))
+    # Dates matter only for the few people who left: look theirs up one by one.
+    return pd.Series(
+        [
+            (person, org) in current
+            or ((person, org) in left_on and _left_after(left_on[(person, org)], start_of.get(tuple(group))))
+            for person, org, *group in keys_of(
+                listeners, "person_id", "org_code", "sender", "plan_year", "group_code"
+            )
+        ],
+        index=listeners.index,
+        dtype=bool,
+    )
+
+
+def _left_after(left_on, start) -> bool:
+    """A group without a start date cannot show the person attended it while on the staff."""
+    return not (pd.isna(left_on) or pd.isna(start)) and pd.Timestamp(left_on) >= pd.Timestamp(start)
 
 
 def _refused(intake, listeners: pd.DataFrame, mask: pd.Series, code: str, column: str, params=None):

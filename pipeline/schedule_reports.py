@@ -106,14 +106,25 @@ def _write_schedule(reports: Path, schedule: Schedule, listeners, registries, co
 def _consolidated(plan, submitted, listeners, registries, approvals, intake, config) -> Schedule:
     """consolidate_schedule, recalled from the memo store when none of its inputs changed. It is given only the
     columns and rows it reads (staff: the municipality of a provider's listener), so that a school's new staff
-    list changes the key only when it touches them."""
+    list changes the key only when it touches them. A listener who has left since is found in the archive, with
+    the municipality they had there."""
     archived = intake.archive["schedule_groups"]
     listeners = listeners[["plan_year", "group_code", "person_id", "org_code"]]
-    staff = registries.staff[["person_id", "org_code", "municipality"]]
     sent = set(keys_of(listeners, "person_id", "org_code"))
+
+    def of_listeners(frame: pd.DataFrame) -> pd.DataFrame:
+        # a mask, not a list: an empty list would pick no columns
+        return frame[np.array([k in sent for k in keys_of(frame, "person_id", "org_code")], dtype=bool)]
+
+    former = of_listeners(registries.staff_archive).sort_values("archived_on", kind="stable")
+    staff = pd.concat([former, of_listeners(registries.staff)], ignore_index=True)
+    staff = staff.drop_duplicates(["person_id", "org_code"], keep="last")[
+        ["person_id", "org_code", "municipality"]
+    ]
     used = SimpleNamespace(
-        # by position: a row dropped elsewhere in the staff registry must not change the key
-        staff=staff[[k in sent for k in keys_of(staff, "person_id", "org_code")]].reset_index(drop=True),
+        # in one order whatever the registry's: a row dropped elsewhere in it, or a listener who left and keeps
+        # their municipality in the archive, must not change the key
+        staff=staff.sort_values(["person_id", "org_code"], kind="stable").reset_index(drop=True),
         catalog=registries.catalog[["plan_year", "program_code", "hours", "days", "group_min"]],
         applications=registries.applications[CONSOLIDATED_APPLICATION_COLUMNS],
     )

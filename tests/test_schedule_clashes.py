@@ -109,6 +109,7 @@ def test_a_listener_in_two_overlapping_submitted_groups_is_refused_in_the_later_
     me = person_id("Петрова", "Анна", "Ивановна", 1980)
     registries = SimpleNamespace(
         staff=pd.DataFrame({"person_id": [me], "org_code": ["100012"]}),
+        staff_archive=pd.DataFrame(columns=["person_id", "org_code", "archived_on"]),
         applications=pd.DataFrame(
             {"plan_year": pd.array([2027], dtype="Int64"), "person_id": [me], "program_code": ["ИРО-001"]}
         ),
