@@ -7,7 +7,7 @@ import os
 import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -40,6 +40,7 @@ REASON_TOO_FEW = "меньше {group_min} заявок на программу 
 REASON_NO_PLACE = "нет допустимого места проведения"
 REASON_FULL = "все группы заполнены"
 REASON_NOT_IN_CATALOG = "программы нет в каталоге планового года"
+REASON_LEFT = "работник выбыл из организации до начала планового года"
 
 GROUP_COLUMNS = [
     "plan_year",
@@ -644,6 +645,38 @@ def _frame(rows: list[dict], columns: list[str], key: list[str]) -> pd.DataFrame
 
 def run_groups(ctx, state: dict) -> dict:
     registries = state["registries"]
-    return {
-        "groups": form_groups(registries.applications, registries.catalog, ctx.config, registries.providers)
-    }
+    applications, left = planned_applications(
+        registries.applications, registries.staff, registries.staff_archive
+    )
+    plan = form_groups(applications, registries.catalog, ctx.config, registries.providers)
+    if not left.empty:
+        rows = left.assign(reason=REASON_LEFT)[UNPLACED_COLUMNS].to_dict("records")
+        unplaced = _frame(
+            plan.unplaced.to_dict("records") + rows, UNPLACED_COLUMNS, ["plan_year", "application_id"]
+        )
+        plan = replace(plan, unplaced=unplaced)
+    return {"groups": plan}
+
+
+def planned_applications(
+    applications: pd.DataFrame, staff: pd.DataFrame, archive: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The applications groups are formed from, and those left out: a teacher who left her organisation before
+    the plan year began is not placed in its groups. Her application, made while she was on the staff, stays in
+    the registry (the order, item 3.2) and in the demand; she is listed among the unplaced with the reason."""
+    current = set(zip(staff["person_id"].tolist(), staff["org_code"].tolist(), strict=True))
+    keys = list(zip(applications["person_id"].tolist(), applications["org_code"].tolist(), strict=True))
+    if all(key in current for key in keys):
+        return applications, applications.iloc[:0]
+    left_on = archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
+    # Dates matter only for the few people who left: look theirs up one by one.
+    gone = np.array(
+        [
+            key not in current
+            and key in left_on
+            and pd.Timestamp(left_on[key]) < pd.Timestamp(int(year), 1, 1)
+            for key, year in zip(keys, applications["plan_year"].tolist(), strict=True)
+        ],
+        dtype=bool,
+    )
+    return applications[~gone], applications[gone]

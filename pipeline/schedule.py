@@ -20,6 +20,7 @@ DRAFT, APPROVED = "проект", "утверждён"
 REASON_CLASH = "даты группы пересекаются с другой группой этого педагога"
 REASON_DISSOLVED = "группа не набрала минимум слушателей после согласования дат"
 REASON_LEFT_OUT = "не включена в план-график оператора ПК"
+REASON_LEFT_STAFF = "работник выбыл из организации до начала группы"
 HOURS_PER_DAY = 8
 
 GROUP_COLUMNS = [
@@ -536,9 +537,15 @@ def consolidate_schedule(
     )
     dated, clashes = date_groups(kept, kept_members, registries.catalog, config, busy)
     kept_members, clashed = _without_clashes(kept_members, clashes)
+    kept_members, gone = _without_leavers(dated, kept_members, registries.left)
     dated, kept_members, dissolved = _without_small_groups(dated, kept_members, registries.catalog)
     moved_out = pd.concat(
-        [clashed.assign(reason=REASON_CLASH), dissolved.assign(reason=REASON_DISSOLVED)], ignore_index=True
+        [
+            clashed.assign(reason=REASON_CLASH),
+            gone.assign(reason=REASON_LEFT_STAFF),
+            dissolved.assign(reason=REASON_DISSOLVED),
+        ],
+        ignore_index=True,
     )
     sizes = _sizes(kept_members)
     dated = dated.assign(
@@ -642,6 +649,33 @@ def _without_clashes(members: pd.DataFrame, clashes: pd.DataFrame) -> tuple[pd.D
         dtype=bool,
     )
     return members[~gone], members[gone]
+
+
+def _without_leavers(
+    groups: pd.DataFrame, members: pd.DataFrame, left: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Members minus the teachers who left their organisation before their proposed group begins (left:
+    person_id, org_code and the day each applicant no longer on the staff left)."""
+    if left.empty or members.empty:
+        return members, members.iloc[0:0]
+    left_on = dict(zip(keys_of(left, "person_id", "org_code"), left["archived_on"].tolist(), strict=True))
+    start_of = dict(
+        zip(keys_of(groups, "plan_year", "group_code"), groups["start_date"].tolist(), strict=True)
+    )
+    gone = np.array(
+        [
+            (person, org) in left_on and _left_before(left_on[(person, org)], start_of.get((year, code)))
+            for year, code, person, org in keys_of(
+                members, "plan_year", "group_code", "person_id", "org_code"
+            )
+        ],
+        dtype=bool,
+    )
+    return members[~gone], members[gone]
+
+
+def _left_before(left_on, start) -> bool:
+    return not (pd.isna(left_on) or pd.isna(start)) and pd.Timestamp(left_on) < pd.Timestamp(start)
 
 
 def _without_small_groups(

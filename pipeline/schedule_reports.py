@@ -127,15 +127,29 @@ def _consolidated(plan, submitted, listeners, registries, approvals, intake, con
         staff=staff.sort_values(["person_id", "org_code"], kind="stable").reset_index(drop=True),
         catalog=registries.catalog[["plan_year", "program_code", "hours", "days", "group_min"]],
         applications=registries.applications[CONSOLIDATED_APPLICATION_COLUMNS],
+        left=_applicants_who_left(registries),
     )
     # the solver's wall time differs from run to run and is never shown: it must not change the key
     solver = plan.solver.drop(columns=["seconds"])
     parts = [plan.groups, plan.members, plan.unplaced, solver, submitted, listeners]
-    key = fingerprint(*parts, used.staff, used.catalog, used.applications, approvals, archived, config)
+    key = fingerprint(
+        *parts, used.staff, used.catalog, used.applications, used.left, approvals, archived, config
+    )
     schedule = Memo("schedule", CONSOLIDATION_SOURCES).get(
         key, lambda: consolidate_schedule(plan, submitted, listeners, used, approvals, archived, config)
     )
     return dataclasses.replace(schedule, solver=plan.solver)  # this run's times, whichever run kept the rest
+
+
+def _applicants_who_left(registries) -> pd.DataFrame:
+    """person_id, org_code and the day they left, of the applicants no longer on their organisation's staff."""
+    archive = registries.staff_archive
+    current = set(keys_of(registries.staff, "person_id", "org_code"))
+    applicants = set(keys_of(registries.applications, "person_id", "org_code"))
+    keys = keys_of(archive, "person_id", "org_code")
+    former = archive[np.array([k in applicants and k not in current for k in keys], dtype=bool)]
+    left = former.groupby(["person_id", "org_code"], as_index=False)["archived_on"].max()
+    return left.sort_values(["person_id", "org_code"], kind="stable").reset_index(drop=True)
 
 
 CONSOLIDATED_APPLICATION_COLUMNS = [

@@ -1,7 +1,9 @@
 """A teacher who leaves stays a listener of the groups that began while she was on the staff (the order, item
 3.2: deleted data is archived and still used in reports): a school's new staff list does not rewrite an earlier
-plan-schedule, and only the groups that begin after she left lose her, with the provider told why."""
+plan-schedule, and only the groups that begin after she left lose her, with the provider told why. The groups of
+a plan year that begins after she left are formed without her; her applications stay in the registry."""
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,9 +13,11 @@ import python_calamine
 
 from pipeline.config import load_config
 from pipeline.demo.generate import generate_demo
+from pipeline.groups import REASON_LEFT
 from pipeline.intake.read import cell_text
 from pipeline.registries import person_id
 from pipeline.run import RunContext, run_stages
+from pipeline.schedule import REASON_LEFT_STAFF
 from pipeline.workbooks import SheetSpec, write_workbook
 
 STAGES = (
@@ -22,15 +26,16 @@ STAGES = (
     ("groups", "pipeline.groups:run_groups"),
     ("schedule", "pipeline.schedule_reports:run_schedule"),
 )
-LEFT_ON = date(2026, 10, 1)
+LEFT_ON = date(2026, 10, 1)  # a provider's listener leaves before the next plan year
+LEFT_IN_YEAR = date(2027, 3, 1)  # a member of a proposed group leaves during its plan year
+AS_OF = date(2027, 3, 15)
 SUBMITTED = "оператор ПК"  # the groups a provider sent with its listeners
+PROPOSED = "предложение"  # the groups the system proposed
 
 
 def run(inputs: Path, reports: Path) -> dict:
     reports.mkdir()
-    ctx = RunContext(
-        load_config(inputs), inputs, reports, reports / "site", date(2026, 11, 28), build_site=False
-    )
+    ctx = RunContext(load_config(inputs), inputs, reports, reports / "site", AS_OF, build_site=False)
     return run_stages(ctx, STAGES)
 
 
@@ -54,43 +59,56 @@ def without_person(source: Path, target: Path, person: str) -> int:
     return dropped
 
 
+def leaver(members: pd.DataFrame, source: str, on: date, programs_not=()) -> tuple[str, str]:
+    """The first member (in a stable order) of groups of the source beginning both before and after the day."""
+    members = members[(members["source"] == source) & ~members["program_code"].isin(programs_not)]
+    day = pd.Timestamp(on)
+    return next(
+        key
+        for key, theirs in members.sort_values(["person_id", "org_code"]).groupby(["person_id", "org_code"])
+        if theirs["start_date"].min() < day <= theirs["start_date"].max()
+    )
+
+
+def run_after_leaving(root: Path, name: str, before: dict, person: str, org_code: str, on: date) -> dict:
+    """A copy of the inputs where the person's organisation sends its staff list again on the day, without her."""
+    inputs = root / f"inputs-{name}"
+    shutil.copytree(root / "inputs", inputs)
+    organisations = before["registries"].organisations.set_index("org_code")
+    latest = sorted((inputs / organisations.loc[org_code, "login"]).glob("*работники.xlsx"))[-1]
+    new = latest.parent / f"{on.isoformat()} работники.xlsx"
+    assert latest.name < new.name  # the new list is the organisation's latest
+    assert without_person(latest, new, person) == 1
+    return run(inputs, root / f"reports-{name}")
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("listener-left")
-    inputs = root / "inputs"
-    generate_demo("demo", 1, inputs)
+    generate_demo("demo", 1, root / "inputs")
     with pytest.MonkeyPatch.context() as patch:
         for name in ("ASUPK_MEMO_CACHE", "ASUPK_WORKBOOK_CACHE", "ASUPK_INTAKE_CACHE"):
             patch.setenv(name, "off")
-        before = run(inputs, root / "reports-before")
+        before = run(root / "inputs", root / "reports-before")
         schedule = before["schedule"]
         members = schedule.members.merge(
-            schedule.groups[["plan_year", "group_code", "start_date", "source"]],
+            schedule.groups[["plan_year", "group_code", "program_code", "start_date", "source"]],
             on=["plan_year", "group_code"],
         )
-        members = members[members["source"] == SUBMITTED]
-        left = pd.Timestamp(LEFT_ON)
-        # The first listener (in a stable order) with groups both before and after the day she leaves.
-        person, org_code = next(
-            key
-            for key, theirs in members.sort_values(["person_id", "org_code"]).groupby(
-                ["person_id", "org_code"]
-            )
-            if theirs["start_date"].min() < left <= theirs["start_date"].max()
-        )
-        organisations = before["registries"].organisations.set_index("org_code")
-        latest = sorted((inputs / organisations.loc[org_code, "login"]).glob("*работники.xlsx"))[-1]
-        assert (
-            latest.name < f"{LEFT_ON.isoformat()} работники.xlsx"
-        )  # the new list is the organisation's latest
-        dropped = without_person(latest, latest.parent / f"{LEFT_ON.isoformat()} работники.xlsx", person)
-        assert dropped == 1
-        after = run(inputs, root / "reports-after")
-    return before, after, members[(members["person_id"] == person) & (members["org_code"] == org_code)]
+        person, org_code = leaver(members, SUBMITTED, LEFT_ON)
+        after = run_after_leaving(root, "listener", before, person, org_code, LEFT_ON)
+        hers = members[(members["person_id"] == person) & (members["org_code"] == org_code)]
+        # Another teacher, in the proposed groups of programs the first one did not apply for.
+        theirs = before["registries"].applications
+        programs = theirs[(theirs["person_id"] == person)]["program_code"].tolist()
+        other, other_org = leaver(members, PROPOSED, LEFT_IN_YEAR, programs)
+        during = run_after_leaving(root, "member", before, other, other_org, LEFT_IN_YEAR)
+        proposed = members[(members["person_id"] == other) & (members["org_code"] == other_org)]
+    return before, after, hers[hers["source"] == SUBMITTED], during, proposed
 
 
 def test_the_groups_she_attended_keep_her_and_the_later_ones_lose_her(runs):
-    before, after, hers = runs
+    before, after, hers, _, _ = runs
     person, org_code = hers["person_id"].iloc[0], hers["org_code"].iloc[0]
     archive = after["registries"].staff_archive
     gone = archive[(archive["person_id"] == person) & (archive["org_code"] == org_code)]
@@ -142,3 +160,66 @@ def test_the_groups_she_attended_keep_her_and_the_later_ones_lose_her(runs):
     assert not [
         r for r in before["intake"].log.rows if r["code"] == "unknown_staff" and r["file"].startswith("pk-")
     ]
+
+
+def test_the_next_years_groups_are_formed_without_her_and_her_applications_stay(runs):
+    before, after, hers, _, _ = runs
+    person, org_code = hers["person_id"].iloc[0], hers["org_code"].iloc[0]
+    year = LEFT_ON.year + 1
+
+    def of_hers(frame):
+        return frame[
+            (frame["person_id"] == person) & (frame["org_code"] == org_code) & (frame["plan_year"] == year)
+        ]
+
+    applied = of_hers(before["registries"].applications)
+    assert len(applied) and (applied["application_date"] < pd.Timestamp(LEFT_ON)).all()
+    assert of_hers(before["schedule"].members)["application_id"].tolist()  # placed while on the staff
+    assert (
+        of_hers(after["registries"].applications)["application_id"].tolist()
+        == applied["application_id"].tolist()
+    )
+    assert of_hers(after["schedule"].members).empty
+    unplaced = of_hers(after["schedule"].unplaced)
+    assert sorted(unplaced["application_id"]) == sorted(applied["application_id"])
+    assert set(unplaced["reason"]) == {REASON_LEFT}
+    # Her earlier years' applications are placed as before.
+    earlier = before["schedule"].members
+    earlier = earlier[(earlier["person_id"] == person) & (earlier["plan_year"] < LEFT_ON.year)]
+    kept = after["schedule"].members
+    assert set(earlier["application_id"]) <= set(kept["application_id"])
+
+
+def test_a_member_who_leaves_during_the_plan_year_stays_in_the_groups_begun_before(runs):
+    before, _, _, during, proposed = runs
+    person, org_code = proposed["person_id"].iloc[0], proposed["org_code"].iloc[0]
+    day = pd.Timestamp(LEFT_IN_YEAR)
+    begun, later = proposed[proposed["start_date"] < day], proposed[proposed["start_date"] >= day]
+    assert len(begun) and len(later)
+    members = during["schedule"].members
+    now = members[(members["person_id"] == person) & (members["org_code"] == org_code)]
+    assert sorted(now["application_id"]) == sorted(begun["application_id"])
+    unplaced = during["schedule"].unplaced
+    unplaced = unplaced[unplaced["application_id"].isin(later["application_id"])]
+    assert sorted(unplaced["application_id"]) == sorted(later["application_id"])
+    assert set(unplaced["reason"]) == {REASON_LEFT_STAFF}
+
+    key = ["plan_year", "group_code"]
+
+    def groups(state):
+        frame = state["schedule"].groups
+        return {
+            group: (start, listeners)
+            for group, start, listeners in zip(
+                map(tuple, frame[key].to_numpy().tolist()),
+                frame["start_date"].tolist(),
+                frame["listeners"].tolist(),
+                strict=True,
+            )
+        }
+
+    was, now_groups = groups(before), groups(during)
+    for group in map(tuple, begun[key].to_numpy().tolist()):
+        assert now_groups[group] == was[group]
+    for group in map(tuple, later[key].to_numpy().tolist()):  # the same dates, one listener fewer
+        assert now_groups[group] == (was[group][0], was[group][1] - 1)
