@@ -259,23 +259,30 @@ def run_needs(ctx, state: dict) -> dict:
     public = state.setdefault("public", {})
     threshold = ctx.config.small_count_threshold
     trained = last_training(reg.staff, completions)
+    # The site shows the needs and the staff counts in the current plan year's version only: they are the present
+    # state of the staff registry, which an earlier year's version (that year's record) does not follow.
+    current = reg.current_plan_year(ctx.config.plan_years)
     for year in ctx.config.plan_years:
         applications = reg.applications[reg.applications["plan_year"] == year]
         if reg.catalog[reg.catalog["plan_year"] == year].empty and applications.empty:
             continue
         sheets, frames = needs_workbook(reg, ctx.config, year, completions, groups, trained)
+        year_public = public.setdefault(year, {})
         if allows("needs"):
             write_workbook(
                 ctx.reports / f"needs-{year}.xlsx", sheets, title=f"Анализ потребностей в ПК на {year} год"
             )
-            year_public = public.setdefault(year, {})
+            # the year's own applications against its groups' places: every year's version shows them
+            year_public["demand_and_capacity"] = frames["demand"].drop(columns=["provider_name"])
+        if year != current:
+            continue
+        if allows("needs"):
             year_public["needs_by_municipality"] = frames["by_municipality"].drop(columns=["name"])
             year_public["needs_by_position"] = frames["by_position"]
             topics = frames["topics"]
             year_public["needs_topics_uncovered"] = topics[topics["staff"] >= threshold].reset_index(
                 drop=True
             )
-            year_public["demand_and_capacity"] = frames["demand"].drop(columns=["provider_name"])
         if allows("municipality_stats"):
-            public.setdefault(year, {})["municipality_stats"] = municipality_stats(frames["by_municipality"])
+            year_public["municipality_stats"] = municipality_stats(frames["by_municipality"])
     return {"public": public}

@@ -99,6 +99,15 @@ class Registries:
         """Every table by name, in a fixed order."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def current_plan_year(self, plan_years: tuple[int, ...]) -> int:
+        """The plan year the cycle is forming: the latest with a catalog or applications (the latest configured
+        when none has). The registries' present state (staff counts, needs, the registries' own files) is shown in
+        its version of the site; an earlier year's version is that year's record and does not change with it."""
+        years = set(self.catalog["plan_year"].dropna().astype(int)) | set(
+            self.applications["plan_year"].dropna().astype(int)
+        )
+        return max((y for y in plan_years if y in years), default=max(plan_years))
+
 
 def normalised_name(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):

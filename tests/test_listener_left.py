@@ -12,9 +12,11 @@ import pytest
 import python_calamine
 
 from pipeline.config import load_config
+from pipeline.dag import STAGES as ALL_STAGES
 from pipeline.demo.generate import generate_demo
 from pipeline.groups import REASON_LEFT
 from pipeline.intake.read import cell_text
+from pipeline.publish.stage import site_model
 from pipeline.registries import person_id
 from pipeline.run import RunContext, run_stages
 from pipeline.schedule import REASON_LEFT_STAFF
@@ -26,6 +28,8 @@ STAGES = (
     ("groups", "pipeline.groups:run_groups"),
     ("schedule", "pipeline.schedule_reports:run_schedule"),
 )
+# Every stage the site's model reads, for the runs whose versions of the site are compared.
+UP_TO_THE_SITE = tuple(stage for stage in ALL_STAGES if stage[0] != "publish")
 LEFT_ON = date(2026, 10, 1)  # a provider's listener leaves before the next plan year
 LEFT_IN_YEAR = date(2027, 3, 1)  # a member of a proposed group leaves during its plan year
 AS_OF = date(2027, 3, 15)
@@ -33,10 +37,14 @@ SUBMITTED = "оператор ПК"  # the groups a provider sent with its liste
 PROPOSED = "предложение"  # the groups the system proposed
 
 
-def run(inputs: Path, reports: Path) -> dict:
+def run(inputs: Path, reports: Path, stages=STAGES) -> dict:
     reports.mkdir()
-    ctx = RunContext(load_config(inputs), inputs, reports, reports / "site", AS_OF, build_site=False)
-    return run_stages(ctx, STAGES)
+    state = run_stages(context(inputs, reports), stages)
+    return state
+
+
+def context(inputs: Path, reports: Path) -> RunContext:
+    return RunContext(load_config(inputs), inputs, reports, reports / "site", AS_OF, build_site=False)
 
 
 def without_person(source: Path, target: Path, person: str) -> int:
@@ -70,7 +78,9 @@ def leaver(members: pd.DataFrame, source: str, on: date, programs_not=()) -> tup
     )
 
 
-def run_after_leaving(root: Path, name: str, before: dict, person: str, org_code: str, on: date) -> dict:
+def run_after_leaving(
+    root: Path, name: str, before: dict, person: str, org_code: str, on: date, stages=STAGES
+) -> dict:
     """A copy of the inputs where the person's organisation sends its staff list again on the day, without her."""
     inputs = root / f"inputs-{name}"
     shutil.copytree(root / "inputs", inputs)
@@ -79,7 +89,7 @@ def run_after_leaving(root: Path, name: str, before: dict, person: str, org_code
     new = latest.parent / f"{on.isoformat()} работники.xlsx"
     assert latest.name < new.name  # the new list is the organisation's latest
     assert without_person(latest, new, person) == 1
-    return run(inputs, root / f"reports-{name}")
+    return run(inputs, root / f"reports-{name}", stages)
 
 
 @pytest.fixture(scope="module")
@@ -89,14 +99,14 @@ def runs(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         for name in ("ASUPK_MEMO_CACHE", "ASUPK_WORKBOOK_CACHE", "ASUPK_INTAKE_CACHE"):
             patch.setenv(name, "off")
-        before = run(root / "inputs", root / "reports-before")
+        before = run(root / "inputs", root / "reports-before", UP_TO_THE_SITE)
         schedule = before["schedule"]
         members = schedule.members.merge(
             schedule.groups[["plan_year", "group_code", "program_code", "start_date", "source"]],
             on=["plan_year", "group_code"],
         )
         person, org_code = leaver(members, SUBMITTED, LEFT_ON)
-        after = run_after_leaving(root, "listener", before, person, org_code, LEFT_ON)
+        after = run_after_leaving(root, "listener", before, person, org_code, LEFT_ON, UP_TO_THE_SITE)
         hers = members[(members["person_id"] == person) & (members["org_code"] == org_code)]
         # Another teacher, in the proposed groups of programs the first one did not apply for.
         theirs = before["registries"].applications
@@ -104,11 +114,15 @@ def runs(tmp_path_factory):
         other, other_org = leaver(members, PROPOSED, LEFT_IN_YEAR, programs)
         during = run_after_leaving(root, "member", before, other, other_org, LEFT_IN_YEAR)
         proposed = members[(members["person_id"] == other) & (members["org_code"] == other_org)]
-    return before, after, hers[hers["source"] == SUBMITTED], during, proposed
+        models = [
+            site_model(context(root / folder, root / f"reports-{name}"), state)
+            for folder, name, state in (("inputs", "before", before), ("inputs-listener", "listener", after))
+        ]
+    return before, after, hers[hers["source"] == SUBMITTED], during, proposed, models
 
 
 def test_the_groups_she_attended_keep_her_and_the_later_ones_lose_her(runs):
-    before, after, hers, _, _ = runs
+    before, after, hers, _, _, _ = runs
     person, org_code = hers["person_id"].iloc[0], hers["org_code"].iloc[0]
     archive = after["registries"].staff_archive
     gone = archive[(archive["person_id"] == person) & (archive["org_code"] == org_code)]
@@ -163,7 +177,7 @@ def test_the_groups_she_attended_keep_her_and_the_later_ones_lose_her(runs):
 
 
 def test_the_next_years_groups_are_formed_without_her_and_her_applications_stay(runs):
-    before, after, hers, _, _ = runs
+    before, after, hers, _, _, _ = runs
     person, org_code = hers["person_id"].iloc[0], hers["org_code"].iloc[0]
     year = LEFT_ON.year + 1
 
@@ -191,7 +205,7 @@ def test_the_next_years_groups_are_formed_without_her_and_her_applications_stay(
 
 
 def test_a_member_who_leaves_during_the_plan_year_stays_in_the_groups_begun_before(runs):
-    before, _, _, during, proposed = runs
+    before, _, _, during, proposed, _ = runs
     person, org_code = proposed["person_id"].iloc[0], proposed["org_code"].iloc[0]
     day = pd.Timestamp(LEFT_IN_YEAR)
     begun, later = proposed[proposed["start_date"] < day], proposed[proposed["start_date"] >= day]
@@ -223,3 +237,26 @@ def test_a_member_who_leaves_during_the_plan_year_stays_in_the_groups_begun_befo
         assert now_groups[group] == was[group]
     for group in map(tuple, later[key].to_numpy().tolist()):  # the same dates, one listener fewer
         assert now_groups[group] == (was[group][0], was[group][1] - 1)
+
+
+def test_a_staff_change_leaves_the_earlier_years_versions_of_the_site_as_they_were(runs):
+    """Only what the teacher's leaving reaches changes: the groups that began before stay as they were, and the
+    staff registry's present state (staff counts, the registries' files) is shown in the current plan year's
+    version alone, so the version of a year that ended before she left does not change at all."""
+    before, after, _, _, _, (was, now) = runs
+    current = after["registries"].current_plan_year(now.plan_years)
+    assert current == max(now.plan_years) and LEFT_ON.year - 1 in now.plan_years
+    ended = LEFT_ON.year - 1
+    assert sorted(was.frames_of(ended)) == sorted(now.frames_of(ended))
+    for name, frame in was.frames_of(ended).items():
+        pd.testing.assert_frame_equal(now.frames_of(ended)[name], frame, obj=name)
+    for year in now.plan_years:
+        frames = now.frames_of(year)
+        registry_files = frames["submissions"]["plan_year"].isna().sum()
+        if year == current:
+            assert registry_files and "municipality_stats" in frames
+        else:
+            assert not registry_files and "municipality_stats" not in frames
+    # The current year's staff count has her no more.
+    stats = [m.frames_of(current)["municipality_stats"]["staff"].sum() for m in (was, now)]
+    assert stats[1] == stats[0] - 1

@@ -95,7 +95,10 @@ def site_model(templates_dir: Path | None = None) -> SiteModel:
         }
     )
     frames = {
-        2026: {"catalog": catalog_frame().iloc[:1]},
+        2026: {
+            "catalog": catalog_frame().iloc[:1],
+            "placement": pd.DataFrame({"municipality": ["10"], "placed": [7], "unplaced": [2]}),
+        },
         2027: {"catalog": catalog_frame(), "schedule": schedule_frame(), "municipality_stats": stats},
     }
     return SiteModel(config, date(2026, 11, 2), YEARS, frames, templates_dir)
@@ -172,6 +175,19 @@ def test_small_counts_on_municipality_pages(built):
     assert "Когалым городской округ Когалым 10 100 30 0 0 70 %" in text
     assert "Лангепас городской округ Лангепас 11 101 31 <5 <5 69 %" in text
     assert "Мегион городской округ Мегион 12 102 32 <5 6 69 %" in text
+
+
+def test_an_earlier_years_municipality_page_points_to_the_current_version_for_the_staff(built):
+    earlier = page_text(built / "2026" / "municipalities" / "10" / "index.html")
+    assert "Заявок с местом в группе 7" in earlier and "Заявок без места в группе <5" in earlier
+    assert "Педагогических работников" not in earlier
+    assert "показаны в версии сайта текущего планового года" in earlier
+    assert "показаны в версии сайта текущего планового года" in page_text(
+        built / "2026" / "municipalities" / "index.html"
+    )
+    current = page_text(built / "2027" / "municipalities" / "10" / "index.html")
+    assert re.search(r"Педагогических работников \d+", current)
+    assert "показаны в версии сайта текущего планового года" not in current
 
 
 def test_help_page_holds_every_column_of_every_schema(built):

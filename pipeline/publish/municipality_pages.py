@@ -40,6 +40,7 @@ def municipality_pages(view: YearView) -> dict[str, str]:
             people=PEOPLE_COUNTS,
             threshold=view.threshold,
             coverage={code: coverage(row) for code, row in stats.items()},
+            year=view.year,
         )
     }
     schedule = view.frame("schedule")

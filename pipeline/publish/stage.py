@@ -31,9 +31,10 @@ def site_model(ctx, state: dict) -> SiteModel:
     """The model of the site: the stages' public frames plus a few public cuts of the registries made here."""
     public = {year: dict(frames) for year, frames in state.get("public", {}).items()}
     registries = state.get("registries")
+    current = registries.current_plan_year(ctx.config.plan_years) if registries is not None else None
     for year in ctx.config.plan_years:
         frames = public.setdefault(year, {})
-        frames.update(submissions_of(state.get("status"), year))
+        frames.update(submissions_of(state.get("status"), year, registries_too=year == current))
         if registries is not None:
             frames["organisations"] = organisations_public(registries.organisations)
             frames["municipal_operators"] = municipal_operators_public(registries.municipal_operators)
@@ -50,11 +51,15 @@ def site_model(ctx, state: dict) -> SiteModel:
     )
 
 
-def submissions_of(status: pd.DataFrame | None, year: int) -> dict[str, pd.DataFrame]:
-    """Every file of the plan year (and the registries' files, which belong to no year)."""
+def submissions_of(
+    status: pd.DataFrame | None, year: int, registries_too: bool = True
+) -> dict[str, pd.DataFrame]:
+    """Every file of the plan year, and with registries_too (the current plan year's version) the registries'
+    files, which belong to no year."""
     if status is None:
         return {}
-    of_year = status[status["plan_year"].isna() | (status["plan_year"] == year)]
+    of_year = status["plan_year"] == year
+    of_year = status[(status["plan_year"].isna() | of_year) if registries_too else of_year.fillna(False)]
     return {"submissions": of_year[STATUS_PUBLIC].sort_values("file", kind="stable").reset_index(drop=True)}
 
 
