@@ -408,9 +408,7 @@ def _on_staff(listeners: pd.DataFrame, groups: pd.DataFrame, registries) -> pd.S
     used in reports), so a school's new staff list does not rewrite an earlier year's schedule and monitoring."""
     current = set(keys_of(registries.staff, "person_id", "org_code"))
     archive = registries.staff_archive
-    left_on = (
-        archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict() if len(archive) else {}
-    )
+    left_on = archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
     groups_of = keys_of(groups, "sender", "plan_year", "group_code")
     start_of = dict(zip(groups_of, groups["start_date"].tolist(), strict=True))
     # Dates matter only for the few people who left: look theirs up one by one.
@@ -675,6 +673,7 @@ def _without_leavers(
 
 
 def _left_before(left_on, start) -> bool:
+    """A group without a start date keeps its members."""
     return not (pd.isna(left_on) or pd.isna(start)) and pd.Timestamp(left_on) < pd.Timestamp(start)
 
 
