@@ -327,7 +327,25 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
         dtype=bool,
     )
     listeners = _refused(intake, listeners, ~mine, "unknown_group", "group_code")
-    exists = _on_staff(listeners, groups, registries)
+    # On the staff now, or left it on or after the group began (the order, item 3.2: a teacher who leaves stays
+    # a listener of the groups she attended, so a school's new staff list does not rewrite an earlier year).
+    current = set(keys_of(registries.staff, "person_id", "org_code"))
+    archive = registries.staff_archive
+    left_on = archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
+    left_day = _left_before_start(listeners, groups, current, left_on)
+    listeners = _refused(
+        intake,
+        listeners,
+        left_day.notna(),
+        "listener_left",
+        "surname",
+        params=lambda r: {**_person_value(r), "expected": left_day[r.name].strftime("%d.%m.%Y")},
+    )
+    exists = pd.Series(
+        [k in current or k in left_on for k in keys_of(listeners, "person_id", "org_code")],
+        index=listeners.index,
+        dtype=bool,
+    )
     listeners = _refused(intake, listeners, ~exists, "unknown_staff", "surname", params=_person_value)
     program_of = dict(
         zip(keys_of(groups, "plan_year", "group_code"), groups["program_code"].tolist(), strict=True)
@@ -402,32 +420,25 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
     )
 
 
-def _on_staff(listeners: pd.DataFrame, groups: pd.DataFrame, registries) -> pd.Series:
-    """Listeners on their organisation's staff now, or who left it on or after their group began: a teacher who
-    leaves stays a listener of the groups they attended (the order, item 3.2: deleted data is archived and still
-    used in reports), so a school's new staff list does not rewrite an earlier year's schedule and monitoring."""
-    current = set(keys_of(registries.staff, "person_id", "org_code"))
-    archive = registries.staff_archive
-    left_on = archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
-    groups_of = keys_of(groups, "sender", "plan_year", "group_code")
-    start_of = dict(zip(groups_of, groups["start_date"].tolist(), strict=True))
-    # Dates matter only for the few people who left: look theirs up one by one.
-    return pd.Series(
-        [
-            (person, org) in current
-            or ((person, org) in left_on and _left_after(left_on[(person, org)], start_of.get(tuple(group))))
-            for person, org, *group in keys_of(
-                listeners, "person_id", "org_code", "sender", "plan_year", "group_code"
-            )
-        ],
-        index=listeners.index,
-        dtype=bool,
+def _left_before_start(
+    listeners: pd.DataFrame, groups: pd.DataFrame, current: set, left_on: dict
+) -> pd.Series:
+    """The day each listener left her organisation when that was before her group began (or the group has no
+    start date to show she attended it); NaT for the others."""
+    start_of = dict(
+        zip(keys_of(groups, "sender", "plan_year", "group_code"), groups["start_date"].tolist(), strict=True)
     )
-
-
-def _left_after(left_on, start) -> bool:
-    """A group without a start date cannot show the person attended it while on the staff."""
-    return not (pd.isna(left_on) or pd.isna(start)) and pd.Timestamp(left_on) >= pd.Timestamp(start)
+    days = []
+    # Dates matter only for the few people who left: look theirs up one by one.
+    for person, org, *group in keys_of(
+        listeners, "person_id", "org_code", "sender", "plan_year", "group_code"
+    ):
+        key = (person, org)
+        day = left_on.get(key) if key not in current else None
+        start = start_of.get(tuple(group))
+        attended = day is not None and not (pd.isna(day) or pd.isna(start)) and day >= start
+        days.append(pd.NaT if day is None or pd.isna(day) or attended else pd.Timestamp(day))
+    return pd.Series(days, index=listeners.index, dtype="datetime64[ns]")
 
 
 def _refused(intake, listeners: pd.DataFrame, mask: pd.Series, code: str, column: str, params=None):

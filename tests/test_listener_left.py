@@ -161,19 +161,19 @@ def test_the_groups_she_attended_keep_her_and_the_later_ones_lose_her(runs):
     for group in map(tuple, later[key].to_numpy().tolist()):
         assert counts_after[group] == counts_before[group] - 1
 
-    # The provider is told about the later groups only, in its listeners' file, by name.
-    refused = [
-        r for r in after["intake"].log.rows if r["code"] == "unknown_staff" and r["file"].startswith("pk-")
-    ]
-    assert {r["value"].split(",")[0] for r in refused} == {
-        " ".join(
-            after["registries"].staff_archive.loc[gone.index[0], ["surname", "first_name", "patronymic"]]
-        )
-    }
+    # The provider is told about the later groups only, in its listeners' file: who left, and when.
+    def about_listeners(state, code):
+        return [r for r in state["intake"].log.rows if r["code"] == code and r["file"].startswith("pk-")]
+
+    refused = about_listeners(after, "listener_left")
+    name = " ".join(
+        after["registries"].staff_archive.loc[gone.index[0], ["surname", "first_name", "patronymic"]]
+    )
+    assert {r["value"].split(",")[0] for r in refused} == {name}
+    assert all(LEFT_ON.strftime("%d.%m.%Y") in r["message"] and r["column"] == "Фамилия" for r in refused)
     assert len(refused) == len(later)
-    assert not [
-        r for r in before["intake"].log.rows if r["code"] == "unknown_staff" and r["file"].startswith("pk-")
-    ]
+    assert not about_listeners(after, "unknown_staff")
+    assert not about_listeners(before, "listener_left") and not about_listeners(before, "unknown_staff")
 
 
 def test_the_next_years_groups_are_formed_without_her_and_her_applications_stay(runs):
