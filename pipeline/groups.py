@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from pipeline.config import RegionConfig, great_circle_km
 from pipeline.memo import Memo, fingerprint
+from pipeline.registries import days_left
 from schemas.lists import ALL_PLACES, REMOTE_PLACE
 
 # A teacher who studies away from the place they asked for (their own municipality when they named none)
@@ -668,7 +669,7 @@ def planned_applications(
     keys = list(zip(applications["person_id"].tolist(), applications["org_code"].tolist(), strict=True))
     if all(key in current for key in keys):
         return applications, applications.iloc[:0]
-    left_on = archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
+    left_on = days_left(archive)
     # Dates matter only for the few people who left: look theirs up one by one.
     gone = np.array(
         [

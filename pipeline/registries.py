@@ -128,6 +128,11 @@ def person_id(surname: object, first_name: object, patronymic: object, birth_yea
     return "P" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
 
 
+def days_left(staff_archive: pd.DataFrame) -> dict[tuple[str, str], pd.Timestamp]:
+    """(person_id, org_code) -> the day the person last left that organisation, from the staff archive."""
+    return staff_archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
+
+
 def person_ids(frame: pd.DataFrame, known: dict[tuple, str] | None = None) -> pd.Series:
     """person_id of every row, each distinct person worked out once. `known`: the ids of people worked out before
     in the same stage, filled in as it goes (the staff's people are mostly the applicants). Not a cache across
@@ -382,7 +387,7 @@ def _applications(
     records = intake.records["applications"]
     pid = person_ids(records, people)
     current = set(zip(staff["person_id"].tolist(), staff["org_code"].tolist(), strict=True))
-    left_on = staff_archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
+    left_on = days_left(staff_archive)
     dates = records["application_date"]
     # Dates matter only for the few people who left: look theirs up one by one, not every row's.
     on_staff = pd.Series(

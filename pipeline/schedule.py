@@ -12,7 +12,7 @@ import pandas as pd
 from pipeline.config import RegionConfig
 from pipeline.groups import MEMBER_COLUMNS, GroupPlan, program_sites
 from pipeline.memo import Memo, fingerprint
-from pipeline.registries import person_ids
+from pipeline.registries import days_left, person_ids
 from schemas.lists import REMOTE_PLACE
 
 PROPOSED, SUBMITTED = "предложение", "оператор ПК"
@@ -330,8 +330,7 @@ def _check_listeners(intake, registries) -> pd.DataFrame:
     # On the staff now, or left it on or after the group began (the order, item 3.2: a teacher who leaves stays
     # a listener of the groups she attended, so a school's new staff list does not rewrite an earlier year).
     current = set(keys_of(registries.staff, "person_id", "org_code"))
-    archive = registries.staff_archive
-    left_on = archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
+    left_on = days_left(registries.staff_archive)
     left_day = _left_before_start(listeners, groups, current, left_on)
     listeners = _refused(
         intake,
