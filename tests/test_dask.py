@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pipeline.config import load_config
+from pipeline.intake.discover import list_input_files
+from pipeline.intake.take_in import CLUSTER_ENV, take_in
 from tests.intake_cases import base_region
+from tests.whole_runs import assert_same_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DASK_LIB = Path(sys.prefix) / "dask"
@@ -44,3 +48,38 @@ def test_a_dask_frame_validates_lazily_and_fails_like_pandas(tmp_path):
     assert found["partitions"] == 4 and found["rows"] > 0
     assert found["same_as_pandas"]
     assert found["pandas_failures"] == found["dask_failures"] == [["position", "завхоз"]]
+
+
+def test_a_run_reads_its_files_on_a_dask_cluster_with_the_same_outputs(tmp_path):
+    """ASUPK_DASK_SCHEDULER sends the intake's reads to a cluster's workers, one task per file; the run's reports
+    are those of a run that reads here. A cluster that does not answer is said so, and the files are read here."""
+    inputs = base_region(tmp_path / "inputs")
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.dask_cluster", str(inputs), str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(DASK_LIB)])),
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found["workers"] == 2 and found["worker_pids_are_not_this_process"]
+    assert found["tasks"] == found["files"] >= 5
+    assert_same_files(tmp_path / "out" / "here", tmp_path / "out" / "cluster")
+    assert_same_files(tmp_path / "out" / "here", tmp_path / "out" / "gone")
+    assert "кластер Dask по адресу tcp://" in done.stderr and "Файлы читаются на этой машине." in done.stderr
+
+
+def test_a_cluster_named_without_distributed_installed_is_said_and_the_files_are_read_here(
+    tmp_path, monkeypatch, capsys
+):
+    inputs = base_region(tmp_path / "inputs")
+    monkeypatch.setenv(CLUSTER_ENV, "tcp://127.0.0.1:8786")
+    monkeypatch.setenv("ASUPK_INTAKE_CACHE", "off")
+    files = list_input_files(inputs)
+    result = take_in(files, inputs, load_config(inputs))
+    assert len(result.submissions) == len(files) and len(result.records["staff"]) > 0
+    assert capsys.readouterr().err == (
+        f"Внимание: задан кластер Dask ({CLUSTER_ENV}=tcp://127.0.0.1:8786), но пакет distributed не установлен "
+        "(pip install distributed). Файлы читаются на этой машине.\n"
+    )

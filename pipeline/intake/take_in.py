@@ -1,6 +1,7 @@
 """The intake stage: discover every file, read it, authorise its sender, validate it, fold snapshots."""
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from schemas.parse import ParseContext
 
 __all__ = ["META_COLUMNS", "IntakeResult", "deadline_of", "take_in"]
 PARALLEL_FROM = 40  # files; below this, worker processes cost more than they save
+CLUSTER_ENV = "ASUPK_DASK_SCHEDULER"  # a Dask scheduler's address: its workers read the files (README, Scale)
+CLUSTER_TIMEOUT = "5s"
 
 
 @dataclass
@@ -146,14 +149,47 @@ def _read_all(submissions: list[Submission], keys: dict[str, str], progress) -> 
         progress(f"Чтение файлов: {len(submissions)}")
     cache = IntakeCache.default()
     missing = [s for s in submissions if cache is None or not cache.holds(s, keys[s.name])]
+    address = os.environ.get(CLUSTER_ENV, "").strip()
+    fresh = _read_on_cluster(address, missing, cache) if address and missing else None
+    if fresh is None:
+        fresh = _read_here(missing, cache)
+    return Reads(submissions, cache, fresh, keys)
+
+
+def _read_here(missing: list[Submission], cache: IntakeCache | None) -> dict[str, MappedFile]:
+    """Read the files in worker processes of this machine, or in this process when they are few."""
     workers = min(os.cpu_count() or 1, 4)
     if len(missing) < PARALLEL_FROM or workers < 2:
-        fresh = {s.name: cached_read(s, cache) for s in missing}
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(cached_read, missing, [cache] * len(missing), chunksize=8)
-            fresh = {m.submission.name: m for m in results}
-    return Reads(submissions, cache, fresh, keys)
+        return {s.name: cached_read(s, cache) for s in missing}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(cached_read, missing, [cache] * len(missing), chunksize=8)
+        return {m.submission.name: m for m in results}
+
+
+def _read_on_cluster(
+    address: str, missing: list[Submission], cache: IntakeCache | None
+) -> dict[str, MappedFile] | None:
+    """Read the files on the workers of the Dask cluster at `address`: one task per file, as the local worker
+    processes do. The workers must see the files at the same paths (and the cache, for it to fill). None when
+    dask.distributed is not installed or the cluster does not answer: the files are then read on this machine."""
+    try:
+        from distributed import Client
+    except ImportError:
+        _warn(
+            f"задан кластер Dask ({CLUSTER_ENV}={address}), но пакет distributed не установлен (pip install distributed)"
+        )
+        return None
+    try:
+        with Client(address, timeout=CLUSTER_TIMEOUT, set_as_default=False) as client:
+            results = client.get_executor(pure=False).map(cached_read, missing, [cache] * len(missing))
+            return {m.submission.name: m for m in results}
+    except (OSError, TimeoutError) as error:
+        _warn(f"кластер Dask по адресу {address} ({CLUSTER_ENV}) не отвечает: {error}")
+        return None
+
+
+def _warn(problem: str) -> None:
+    print(f"Внимание: {problem}. Файлы читаются на этой машине.", file=sys.stderr)
 
 
 class Reads(Mapping):
