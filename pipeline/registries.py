@@ -7,8 +7,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 
+import numpy as np
 import pandas as pd
 
 from pipeline.config import RegionConfig
@@ -503,58 +504,26 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
     staff = intake.records["staff"]
     if staff.empty:
         return
-    surnames, first_names, patronymics = (
-        [_normalised_once(v) for v in staff[part].tolist()] for part in NAME_PARTS
+    surname, first_name, patronymic = (_name_codes(staff[part]) for part in NAME_PARTS)
+    keys = pd.DataFrame(
+        {
+            "i": staff.index.to_numpy(),
+            "surname": surname,
+            "first_name": first_name,
+            "patronymic": patronymic,
+            "year": pd.to_numeric(staff["birth_year"], errors="coerce").astype("Int64"),
+            "org": staff["org_code"].to_numpy(dtype=object),
+        }
     )
-    rows = list(
-        zip(
-            staff.index.tolist(),
-            surnames,
-            first_names,
-            patronymics,
-            staff["birth_year"].tolist(),
-            staff["org_code"].tolist(),
-            strict=True,
-        )
+    pairs = _years_apart(keys.dropna(subset=["year"])) | _letter_apart(
+        keys.dropna(subset=["year", "org"]), staff
     )
-    pairs = set()
-    # Rows grouped by a key in one pass; only keys that occur more than once can pair up.
-    by_name: dict[tuple, list] = {}
-    for i, surname, first_name, patronymic, year, _ in rows:
-        by_name.setdefault((surname, first_name, patronymic), []).append((i, year))
-    for group in by_name.values():
-        # by birth year: only neighbouring years pair up, so a common name costs its pairs, not its square
-        by_year: dict[int, list] = {}
-        for i, year in group:
-            if not _missing(year):
-                by_year.setdefault(int(year), []).append(i)
-        for year, ids in by_year.items():
-            for a in ids:
-                for b in by_year.get(year + 1, ()):
-                    pairs.add((min(a, b), max(a, b), "год рождения отличается на один год"))
-    by_near_name: dict[tuple, list] = {}
-    for i, surname, first_name, patronymic, year, org in rows:
-        if not (_missing(year) or _missing(org)):  # as groupby, which leaves out missing keys
-            by_near_name.setdefault((org, year, first_name, patronymic), []).append((i, surname))
-    for group in by_near_name.values():
-        for a, surname_a in group:
-            for b, surname_b in group:
-                if a < b and one_letter_apart(surname_a, surname_b):
-                    pairs.add((a, b, "фамилии отличаются одной буквой"))
     if not pairs:
         return
-    # each record as _warn_at reads it, from whole columns (a row of the frame costs a Series)
-    records = {
-        i: {"submitted": submitted, "file": file, "row": row, "sender": sender}
-        for i, submitted, file, row, sender in zip(
-            staff.index.tolist(),
-            staff["submitted"].tolist(),
-            staff["file"].tolist(),
-            staff["row"].tolist(),
-            staff["sender"].tolist(),
-            strict=True,
-        )
-    }
+    # each record as _warn_at reads it, only for the rows that pair up (a row of the frame costs a Series)
+    involved = sorted({i for a, b, _ in pairs for i in (a, b)})
+    shown = staff.loc[involved, ["submitted", "file", "row", "sender"]]
+    records = dict(zip(involved, shown.to_dict("records"), strict=True))
     for a, b, reason in sorted(pairs):
         earlier, later = sorted(
             (a, b), key=lambda i: tuple(records[i][c] for c in ("submitted", "file", "row"))
@@ -571,6 +540,45 @@ def flag_possible_duplicates(intake: IntakeResult) -> None:
             expected=other,
             reason=reason,
         )
+
+
+def _name_codes(column: pd.Series) -> np.ndarray:
+    """One integer per row for the normalised name: equal codes, equal names. Each distinct value is normalised
+    once; a missing one is the empty name."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    normalised, _ = pd.factorize(pd.Index([normalised_name(u) for u in uniques], dtype=object))
+    return normalised[codes]
+
+
+def _years_apart(keys: pd.DataFrame) -> set[tuple]:
+    """Pairs of rows with the same full name and birth years one apart: rows joined with those born a year
+    later, so a common name costs its pairs, not its square."""
+    name = ["surname", "first_name", "patronymic"]
+    keys = keys[keys.duplicated(name, keep=False)]
+    later = keys.assign(year=keys["year"] - 1)
+    joined = keys.merge(later, on=[*name, "year"], suffixes=("_a", "_b"))
+    reason = "год рождения отличается на один год"
+    return {
+        (min(a, b), max(a, b), reason)
+        for a, b in zip(joined["i_a"].tolist(), joined["i_b"].tolist(), strict=True)
+    }
+
+
+def _letter_apart(keys: pd.DataFrame, staff: pd.DataFrame) -> set[tuple]:
+    """Pairs of rows of one organisation, birth year, first name and patronymic whose surnames are one letter
+    apart; only such groups of more than one row are compared pair by pair."""
+    group = ["org", "year", "first_name", "patronymic"]
+    keys = keys[keys.duplicated(group, keep=False)]
+    ids = keys["i"].tolist()
+    surnames = dict(zip(ids, map(_normalised_once, staff.loc[ids, "surname"].tolist()), strict=True))
+    pairs = set()
+    for rows in keys.groupby(group, sort=False)["i"]:
+        members = sorted(rows[1].tolist())
+        for n, a in enumerate(members):
+            for b in members[n + 1 :]:
+                if one_letter_apart(surnames[a], surnames[b]):
+                    pairs.add((a, b, "фамилии отличаются одной буквой"))
+    return pairs
 
 
 def _missing(value: object) -> bool:
@@ -593,7 +601,7 @@ def _warn_at(
 ) -> None:
     """An issue that keeps the record but names its cell, as a refusal does."""
     kind, sheet = SHEETS_BY_NAME[sheet_name]
-    info = next(i for i in columns_of(sheet.model) if i.name == column)
+    header = _header_of(sheet_name, column)
     place = intake.place_of(record["file"], sheet_name)
     letter = place[1].get(column, "") if place else ""
     row = int(record["row"])
@@ -604,10 +612,16 @@ def _warn_at(
         kind=kind.slug,
         sheet=place[0] if place else sheet.title,
         row=row,
-        column=info.header,
+        column=header,
         cell=f"{letter}{row}",
         **params,
     )
+
+
+@cache
+def _header_of(sheet_name: str, column: str) -> str:
+    _, sheet = SHEETS_BY_NAME[sheet_name]
+    return next(i for i in columns_of(sheet.model) if i.name == column).header
 
 
 def places_text(places: object, names: dict[str, str]) -> str:

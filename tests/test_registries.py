@@ -1,9 +1,13 @@
 """The merged registries: stable identities, the archive, application refusals cell by cell, reconciliation."""
 
+import itertools
+import re
 import sqlite3
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from registry_region import EXPECTED_REFUSALS, PETROVA, SIDOROV, STAGES, registry_region, run_region
 
 from pipeline.registries import one_letter_apart, person_id
@@ -223,3 +227,80 @@ def test_a_common_name_pairs_only_birth_years_one_apart():
     assert sorted(file for file, _ in warned) == sorted(later for later, _ in expected)
     for (file, message), (later, earlier) in zip(warned, sorted(expected), strict=True):
         assert file == later and f"«{earlier}»" in message
+
+
+NAME_POOL = {
+    "surname": [
+        "Иванова",
+        "иванова ",
+        "Иванов",
+        "Иваново",
+        "Ёлкина",
+        "Елкина",
+        "Петрова-Водкина",
+        "Петрова - Водкина",
+        None,
+    ],
+    "first_name": ["Мария", "мария", "Анна", None],
+    "patronymic": ["Петровна", "Петровна ", "Ивановна", None],
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(NAME_POOL["surname"]),
+            st.sampled_from(NAME_POOL["first_name"]),
+            st.sampled_from(NAME_POOL["patronymic"]),
+            st.sampled_from([1980, 1981, 1982, None]),
+            st.sampled_from(["100001", "100002", None]),
+        ),
+        max_size=30,
+    )
+)
+def test_possible_duplicates_are_every_pair_the_rules_name(people):
+    """The check joins and groups rows instead of comparing every pair; it warns of the same pairs as a check of
+    every pair by the rules: the same full name and birth years one apart, or the same organisation, birth year,
+    first name and patronymic with surnames one letter apart (names compared as normalised)."""
+    from pipeline.intake.take_in import IntakeResult
+    from pipeline.issues import IssueLog
+    from pipeline.registries import flag_possible_duplicates, normalised_name
+
+    staff = pd.DataFrame(
+        {
+            "surname": [p[0] for p in people],
+            "first_name": [p[1] for p in people],
+            "patronymic": [p[2] for p in people],
+            "birth_year": pd.array([p[3] for p in people], dtype="Int64"),
+            "org_code": pd.array([p[4] for p in people], dtype=object),
+            "submitted": pd.Timestamp("2026-09-01"),
+            "file": [f"oo-{n:03d}/2026-09-01 работники.xlsx" for n in range(len(people))],
+            "row": 2,
+            "sender": [f"oo-{n:03d}" for n in range(len(people))],
+        }
+    )
+    intake = IntakeResult([], {"staff": staff}, {}, {}, IssueLog())
+    flag_possible_duplicates(intake)
+    reasons = ("год рождения отличается на один год", "фамилии отличаются одной буквой")
+    found = sorted(
+        (
+            i["file"],
+            re.search(r"«([^»]+)»", i["message"]).group(1),
+            *[r for r in reasons if r in i["message"]],
+        )
+        for i in intake.log.rows
+    )
+    names = [tuple(normalised_name(part) for part in p[:3]) for p in people]
+    expected = []
+    for a, b in itertools.combinations(range(len(people)), 2):
+        year_a, year_b, org_a, org_b = people[a][3], people[b][3], people[a][4], people[b][4]
+        if names[a] == names[b] and None not in (year_a, year_b) and abs(year_a - year_b) == 1:
+            expected.append((staff["file"][b], staff["file"][a], reasons[0]))
+        elif (
+            None not in (year_a, org_a)
+            and (year_a, org_a, names[a][1:]) == (year_b, org_b, names[b][1:])
+            and one_letter_apart(names[a][0], names[b][0])
+        ):
+            expected.append((staff["file"][b], staff["file"][a], reasons[1]))
+    assert found == sorted(expected)
