@@ -32,18 +32,24 @@ def test_dask_is_not_importable_by_the_pipeline_itself():
     assert found.stdout.strip() == "True"
 
 
-def test_a_dask_frame_validates_lazily_and_fails_like_pandas(tmp_path):
-    inputs = base_region(tmp_path / "inputs")
+def _with_dask(module: str, *args: Path) -> tuple[dict, str]:
+    """Run `python -m module args` in a process of its own with Dask on its path: the JSON its last line prints
+    and what it said on stderr."""
     assert (DASK_LIB / "dask").is_dir(), f"Dask is installed by `make test` into {DASK_LIB}"
     done = subprocess.run(
-        [sys.executable, "-m", "tests.dask_validation", str(inputs)],
+        [sys.executable, "-m", module, *map(str, args)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(DASK_LIB)])),
     )
     assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.splitlines()[-1])
+    return json.loads(done.stdout.splitlines()[-1]), done.stderr
+
+
+def test_a_dask_frame_validates_lazily_and_fails_like_pandas(tmp_path):
+    inputs = base_region(tmp_path / "inputs")
+    found, _ = _with_dask("tests.dask_validation", inputs)
     assert found["dask_version"] == "2026.8.0"
     assert found["partitions"] == 4 and found["rows"] > 0
     assert found["same_as_pandas"]
@@ -54,20 +60,12 @@ def test_a_run_reads_its_files_on_a_dask_cluster_with_the_same_outputs(tmp_path)
     """ASUPK_DASK_SCHEDULER sends the intake's reads to a cluster's workers, one task per file; the run's reports
     are those of a run that reads here. A cluster that does not answer is said so, and the files are read here."""
     inputs = base_region(tmp_path / "inputs")
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.dask_cluster", str(inputs), str(tmp_path / "out")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), str(DASK_LIB)])),
-    )
-    assert done.returncode == 0, done.stderr
-    found = json.loads(done.stdout.splitlines()[-1])
+    found, said = _with_dask("tests.dask_cluster", inputs, tmp_path / "out")
     assert found["workers"] == 2 and found["worker_pids_are_not_this_process"]
     assert found["tasks"] == found["files"] >= 5
     assert_same_files(tmp_path / "out" / "here", tmp_path / "out" / "cluster")
     assert_same_files(tmp_path / "out" / "here", tmp_path / "out" / "gone")
-    assert "кластер Dask по адресу tcp://" in done.stderr and "Файлы читаются на этой машине." in done.stderr
+    assert "кластер Dask по адресу tcp://" in said and "Файлы читаются на этой машине." in said
 
 
 def test_a_cluster_named_without_distributed_installed_is_said_and_the_files_are_read_here(
