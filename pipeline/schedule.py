@@ -432,11 +432,10 @@ def _left_before_start(
     for person, org, *group in keys_of(
         listeners, "person_id", "org_code", "sender", "plan_year", "group_code"
     ):
-        key = (person, org)
-        day = left_on.get(key) if key not in current else None
+        day = None if (person, org) in current else left_on.get((person, org))
         start = start_of.get(tuple(group))
-        attended = day is not None and not (pd.isna(day) or pd.isna(start)) and day >= start
-        days.append(pd.NaT if day is None or pd.isna(day) or attended else pd.Timestamp(day))
+        gone_before = not pd.isna(day) and (pd.isna(start) or day < start)
+        days.append(pd.Timestamp(day) if gone_before else pd.NaT)
     return pd.Series(days, index=listeners.index, dtype="datetime64[ns]")
 
 
