@@ -134,6 +134,42 @@ def days_left(staff_archive: pd.DataFrame) -> dict[tuple[str, str], pd.Timestamp
     return staff_archive.groupby(["person_id", "org_code"])["archived_on"].max().to_dict()
 
 
+PERSON_KEY = ["person_id", "org_code"]
+
+
+def person_records(
+    frame: pd.DataFrame, staff: pd.DataFrame, archive: pd.DataFrame, columns: list[str]
+) -> pd.DataFrame:
+    """The `columns` of each row's person in its organisation (person_id, org_code): her row in the staff list,
+    or, for one who has left it since, her latest archived row; missing where neither has her. Indexed as
+    `frame`. The staff list holds one row per person and organisation (an error if not)."""
+    found = _positions(frame, staff)
+    values = {c: pd.api.extensions.take(staff[c].array, found, allow_fill=True) for c in columns}
+    records = pd.DataFrame(values, index=frame.index)
+    gone = np.flatnonzero(found < 0)
+    if len(gone) and len(archive):
+        latest = archive.sort_values("archived_on", kind="stable").drop_duplicates(PERSON_KEY, keep="last")
+        back = _positions(frame.iloc[gone], latest)
+        rows, back = gone[back >= 0], back[back >= 0]
+        for column in columns:
+            records.iloc[rows, records.columns.get_loc(column)] = latest[column].to_numpy()[back]
+    return records
+
+
+def _positions(frame: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
+    """For each row of `frame`, the position of `table`'s row with the same person and organisation, or -1. One
+    factorisation of both sides' keys (a merge would also convert the keys' differing string types)."""
+    if frame.empty or table.empty:
+        return np.full(len(frame), -1, dtype=np.intp)
+    size = len(table)
+    codes = np.zeros(size + len(frame), dtype=np.int64)
+    for column in PERSON_KEY:
+        both = np.concatenate([table[column].to_numpy(dtype=object), frame[column].to_numpy(dtype=object)])
+        column_codes, uniques = pd.factorize(both, use_na_sentinel=False)
+        codes = codes * (len(uniques) + 1) + column_codes
+    return pd.Index(codes[:size]).get_indexer(codes[size:])
+
+
 def person_ids(frame: pd.DataFrame, known: dict[tuple, str] | None = None) -> pd.Series:
     """person_id of every row, each distinct person worked out once. `known`: the ids of people worked out before
     in the same stage, filled in as it goes (the staff's people are mostly the applicants). Not a cache across
@@ -477,14 +513,7 @@ def _application_table(records, pid, config, organisations, staff, staff_archive
     frame["person_id"] = pid
     frame["application_id"] = application_ids(frame, pid)
     frame["municipality"] = frame["org_code"].map(organisations.set_index("org_code")["municipality"])
-    positions = pd.concat(
-        [
-            staff_archive.sort_values("archived_on")[["person_id", "org_code", "position"]],
-            staff[["person_id", "org_code", "position"]],
-        ],
-        ignore_index=True,
-    ).drop_duplicates(["person_id", "org_code"], keep="last")
-    frame = frame.merge(positions, on=["person_id", "org_code"], how="left", validate="many_to_one")
+    frame["position"] = person_records(frame, staff, staff_archive, ["position"])["position"]
     frame["provider_code"] = frame["program_code"].map(programs.set_index("program_code")["provider_code"])
     frame["preferred_place"] = frame["preferred_place"].where(
         frame["preferred_place"].notna(), frame["municipality"]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from pipeline.config import RegionConfig
 from pipeline.memo import Memo, fingerprint
-from pipeline.registries import NAME_PARTS, Registries, places_text
+from pipeline.registries import NAME_PARTS, Registries, person_records, places_text
 from pipeline.workbook_cache import slice_fingerprints
 from pipeline.workbooks import frame_to_sheet, write_workbook_from
 
@@ -242,12 +242,8 @@ def _sqlite_value(value: object) -> object:
 def application_lists(reg: Registries, year: int) -> pd.DataFrame:
     """A plan year's applications with the applicant's name, for the operators who answer for them."""
     applications = reg.applications[reg.applications["plan_year"] == year]
-    people = pd.concat(
-        [reg.staff_archive.sort_values("archived_on"), reg.staff], ignore_index=True
-    ).drop_duplicates(["person_id", "org_code"], keep="last")[
-        ["person_id", "org_code", *NAME_PARTS, "birth_year"]
-    ]
-    frame = applications.merge(people, on=["person_id", "org_code"], how="left", validate="many_to_one")
+    people = person_records(applications, reg.staff, reg.staff_archive, [*NAME_PARTS, "birth_year"])
+    frame = pd.concat([applications, people], axis=1).reset_index(drop=True)
     orgs = reg.organisations.set_index("org_code")
     frame["org_name"] = frame["org_code"].map(orgs["short_name"])
     frame["login"] = frame["org_code"].map(orgs["login"])

@@ -11,6 +11,7 @@ import pandas as pd
 
 from pipeline import templates
 from pipeline.memo import Memo, fingerprint
+from pipeline.registries import NAME_PARTS, person_records
 from pipeline.schedule import (
     Schedule,
     catalog_entries,
@@ -404,13 +405,10 @@ def _checks_sheet(schedule: Schedule, registries, year: int) -> SheetSpec:
 
 
 def _people(schedule: Schedule, registries, names: dict[str, str]) -> pd.DataFrame:
-    staff = registries.staff.drop_duplicates(["person_id", "org_code"])
     orgs = registries.organisations.drop_duplicates("org_code").set_index("org_code")
-    people = schedule.members.merge(
-        staff[["person_id", "org_code", "surname", "first_name", "patronymic"]],
-        on=["person_id", "org_code"],
-        how="left",
-    ).merge(
+    members = schedule.members.reset_index(drop=True)
+    full_names = person_records(members, registries.staff, registries.staff_archive, list(NAME_PARTS))
+    people = pd.concat([members, full_names], axis=1).merge(
         schedule.groups[
             ["plan_year", "group_code", "program_code", "provider_code", "place", "start_date", "end_date"]
         ],
@@ -484,11 +482,9 @@ def write_proposals(out: Path, schedule: Schedule, listeners: pd.DataFrame, regi
     listeners and lists did not change gets its file from the workbook cache without a template being built."""
     names = {m.code: m.name for m in config.municipalities}
     kind = KINDS_BY_SLUG["schedule"]
-    people = registries.staff.drop_duplicates(["person_id", "org_code"])[
-        ["person_id", "org_code", "surname", "first_name", "patronymic", "birth_year"]
-    ]
-    members = schedule.members.merge(people, on=["person_id", "org_code"], how="inner")
-    members = members[PROPOSAL_LISTENER_COLUMNS].reset_index(drop=True)
+    members = schedule.members.reset_index(drop=True)
+    people = person_records(members, registries.staff, registries.staff_archive, [*NAME_PARTS, "birth_year"])
+    members = pd.concat([members, people], axis=1)[PROPOSAL_LISTENER_COLUMNS]
     # Each group's listeners' positions, in order, from one grouping (not a Python pass over the region's).
     members_of = members.groupby(["plan_year", "group_code"], sort=False).indices if len(members) else {}
     none = np.array([], dtype=np.intp)

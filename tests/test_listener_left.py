@@ -118,11 +118,11 @@ def runs(tmp_path_factory):
             site_model(context(root / folder, root / f"reports-{name}"), state)
             for folder, name, state in (("inputs", "before", before), ("inputs-listener", "listener", after))
         ]
-    return before, after, hers[hers["source"] == SUBMITTED], during, proposed, models
+    return before, after, hers[hers["source"] == SUBMITTED], during, proposed, models, root
 
 
 def test_the_groups_she_attended_keep_her_and_the_later_ones_lose_her(runs):
-    before, after, hers, _, _, _ = runs
+    before, after, hers, _, _, _, _ = runs
     person, org_code = hers["person_id"].iloc[0], hers["org_code"].iloc[0]
     archive = after["registries"].staff_archive
     gone = archive[(archive["person_id"] == person) & (archive["org_code"] == org_code)]
@@ -177,7 +177,7 @@ def test_the_groups_she_attended_keep_her_and_the_later_ones_lose_her(runs):
 
 
 def test_the_next_years_groups_are_formed_without_her_and_her_applications_stay(runs):
-    before, after, hers, _, _, _ = runs
+    before, after, hers, _, _, _, _ = runs
     person, org_code = hers["person_id"].iloc[0], hers["org_code"].iloc[0]
     year = LEFT_ON.year + 1
 
@@ -205,7 +205,7 @@ def test_the_next_years_groups_are_formed_without_her_and_her_applications_stay(
 
 
 def test_a_member_who_leaves_during_the_plan_year_stays_in_the_groups_begun_before(runs):
-    before, _, _, during, proposed, _ = runs
+    before, _, _, during, proposed, _, _ = runs
     person, org_code = proposed["person_id"].iloc[0], proposed["org_code"].iloc[0]
     day = pd.Timestamp(LEFT_IN_YEAR)
     begun, later = proposed[proposed["start_date"] < day], proposed[proposed["start_date"] >= day]
@@ -243,7 +243,7 @@ def test_a_staff_change_leaves_the_earlier_years_versions_of_the_site_as_they_we
     """Only what the teacher's leaving reaches changes: the groups that began before stay as they were, and the
     staff registry's present state (staff counts, the registries' files) is shown in the current plan year's
     version alone, so the version of a year that ended before she left does not change at all."""
-    before, after, _, _, _, (was, now) = runs
+    before, after, _, _, _, (was, now), _ = runs
     current = after["registries"].current_plan_year(now.plan_years)
     assert current == max(now.plan_years) and LEFT_ON.year - 1 in now.plan_years
     ended = LEFT_ON.year - 1
@@ -260,3 +260,35 @@ def test_a_staff_change_leaves_the_earlier_years_versions_of_the_site_as_they_we
     # The current year's staff count has her no more.
     stats = [m.frames_of(current)["municipality_stats"]["staff"].sum() for m in (was, now)]
     assert stats[1] == stats[0] - 1
+
+
+def listed_rows(path: Path, sheet: str) -> list[list[str]]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        return [[cell_text(v) for v in row] for row in book.get_sheet_by_name(sheet).to_python()]
+    finally:
+        book.close()
+
+
+def test_the_lists_name_her_in_the_groups_she_attended(runs):
+    """Her organisation's and municipality's plan-schedule lists and her group's proposal to its provider name
+    her from the archive, as they did while she was on the staff: her row is not left blank, nor dropped."""
+    _, after, hers, _, _, _, root = runs
+    person, org_code = hers["person_id"].iloc[0], hers["org_code"].iloc[0]
+    archive = after["registries"].staff_archive
+    gone = archive[(archive["person_id"] == person) & (archive["org_code"] == org_code)]
+    name = gone[["surname", "first_name", "patronymic"]].iloc[0].tolist()
+    attended = hers[hers["start_date"] < pd.Timestamp(LEFT_ON)].iloc[0]
+    year, group = int(attended["plan_year"]), attended["group_code"]
+    organisation = after["registries"].organisations.set_index("org_code").loc[org_code]
+    reports = root / "reports-listener"
+    municipality = next((reports / "municipalities").glob(f"{organisation['municipality']} *"))
+    for path in (
+        reports / "organisations" / organisation["login"] / f"план-график-{year}.xlsx",
+        municipality / f"план-график-{year}.xlsx",
+    ):
+        rows = [[r[0], r[2], r[3], r[4], r[5]] for r in listed_rows(path, "Слушатели")]
+        assert [org_code, *name, group] in rows, path
+    proposals = sorted((reports / "providers").glob(f"*/план-график {year} (предложение).xlsx"))
+    listed = [row for path in proposals for row in listed_rows(path, "Слушатели")]
+    assert [row for row in listed if group in row and all(part in row for part in name)]
