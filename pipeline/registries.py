@@ -170,20 +170,26 @@ def _positions(frame: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
     return pd.Index(codes[:size]).get_indexer(codes[size:])
 
 
-def person_ids(frame: pd.DataFrame, known: dict[tuple, str] | None = None) -> pd.Series:
-    """person_id of every row, each distinct person worked out once. `known`: the ids of people worked out before
-    in the same stage, filled in as it goes (the staff's people are mostly the applicants). Not a cache across
-    stages: a bounded one thrashes once a country's people outnumber it, and an unbounded one keeps them all for
-    the whole run."""
+def person_ids(frame: pd.DataFrame) -> pd.Series:
+    """person_id of every row: each distinct name part normalised once, each distinct person hashed once."""
     if frame.empty:
         return pd.Series([], index=frame.index, dtype="object")
-    columns = [frame[c].tolist() for c in (*NAME_PARTS, "birth_year")]
-    found: dict[tuple, str] = {} if known is None else known
-    ids = [
-        found[key] if key in found else found.setdefault(key, person_id(*key))
-        for key in zip(*columns, strict=True)
-    ]
-    return pd.Series(ids, index=frame.index, dtype="object")
+    parts, person = [], np.zeros(len(frame), dtype=np.int64)
+    for column in (*NAME_PARTS, "birth_year"):
+        codes, values = pd.factorize(frame[column], use_na_sentinel=False)
+        if column == "birth_year":
+            texts = ["" if _missing(v) else str(int(v)) for v in values]
+        else:
+            texts = [_normalised_once(v) for v in values]
+        parts.append(np.array(texts, dtype=object)[codes])
+        # the rows' persons so far, numbered anew at each step so that the numbers stay below the rows'
+        person = pd.factorize(person * (len(values) + 1) + codes)[0]
+    first = np.unique(person, return_index=True)[1]  # each person's first row
+    keys = zip(*(part[first].tolist() for part in parts), strict=True)
+    hashed = np.array(
+        ["P" + hashlib.sha1("|".join(key).encode()).hexdigest()[:10] for key in keys], dtype=object
+    )
+    return pd.Series(hashed[person], index=frame.index, dtype="object")
 
 
 def build_registries(intake: IntakeResult, config: RegionConfig) -> Registries:
@@ -192,12 +198,9 @@ def build_registries(intake: IntakeResult, config: RegionConfig) -> Registries:
     organisations = _organisations(intake, config)
     programs = _program_bank(intake)
     catalog = _catalog(intake, programs, providers)
-    people: dict[tuple, str] = {}  # names and birth year -> person_id, for the staff and the applicants
-    staff, staff_archive = _staff(intake, organisations, people)
+    staff, staff_archive = _staff(intake, organisations)
     flag_possible_duplicates(intake)
-    applications = _applications(
-        intake, config, organisations, staff, staff_archive, programs, catalog, people
-    )
+    applications = _applications(intake, config, organisations, staff, staff_archive, programs, catalog)
     licences = licence_status(providers, config.plan_years)
     _warn_invalid_licences(intake, providers, licences, catalog)
     return Registries(
@@ -383,18 +386,16 @@ def _org_municipality(intake: IntakeResult, organisations: pd.DataFrame) -> pd.S
     return both.drop_duplicates("org_code", keep="last").set_index("org_code")["municipality"]
 
 
-def _staff(
-    intake: IntakeResult, organisations: pd.DataFrame, people: dict[tuple, str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _staff(intake: IntakeResult, organisations: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     records = intake.records["staff"]
     intake.refuse(
         "staff", ~records["org_code"].isin(organisations["org_code"]), "unknown_organisation", "org_code"
     )
     municipality = _org_municipality(intake, organisations)
-    current = _with_person(intake.records["staff"], municipality, people)
+    current = _with_person(intake.records["staff"], municipality)
     current = current.drop_duplicates(["person_id", "org_code"], keep="last")
     current = current.reindex(columns=list(STAFF_COLUMNS)).sort_values(["org_code", "person_id"])
-    archive = _with_person(intake.archive["staff"], municipality, people)
+    archive = _with_person(intake.archive["staff"], municipality)
     archive = archive.drop_duplicates(["person_id", "org_code", "archived_on"], keep="last")
     archive = archive.reindex(columns=[*STAFF_COLUMNS, "archived_on"]).sort_values(
         ["org_code", "person_id", "archived_on"]
@@ -402,16 +403,14 @@ def _staff(
     return current.reset_index(drop=True), archive.reset_index(drop=True)
 
 
-def _with_person(frame: pd.DataFrame, municipality: pd.Series, people: dict[tuple, str]) -> pd.DataFrame:
+def _with_person(frame: pd.DataFrame, municipality: pd.Series) -> pd.DataFrame:
     frame = frame.copy()
-    frame["person_id"] = person_ids(frame, people)
+    frame["person_id"] = person_ids(frame)
     frame["municipality"] = frame["org_code"].map(municipality)
     return frame
 
 
-def _applications(
-    intake, config, organisations, staff, staff_archive, programs, catalog, people: dict[tuple, str]
-) -> pd.DataFrame:
+def _applications(intake, config, organisations, staff, staff_archive, programs, catalog) -> pd.DataFrame:
     """Applications that point to a registered organisation, a member of its staff and a program of the plan
     year's catalog; each other row is refused with the reason, cell by cell."""
     records = intake.records["applications"]
@@ -422,7 +421,7 @@ def _applications(
         "org_code",
     )
     records = intake.records["applications"]
-    pid = person_ids(records, people)
+    pid = person_ids(records)
     current = set(zip(staff["person_id"].tolist(), staff["org_code"].tolist(), strict=True))
     left_on = days_left(staff_archive)
     dates = records["application_date"]

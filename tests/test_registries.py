@@ -304,3 +304,34 @@ def test_possible_duplicates_are_every_pair_the_rules_name(people):
         ):
             expected.append((staff["file"][b], staff["file"][a], reasons[1]))
     assert found == sorted(expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(NAME_POOL["surname"]),
+            st.sampled_from(NAME_POOL["first_name"]),
+            st.sampled_from([*NAME_POOL["patronymic"], ""]),
+            st.sampled_from([1980, 1981, None]),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(["str", "object"]),
+)
+def test_person_ids_of_a_frame_are_each_rows_person_id(people, text):
+    """The frame's ids (each distinct name part normalised once, each distinct person hashed once) are those of
+    person_id row by row, whatever the columns' types and the rows' order."""
+    from pipeline.registries import person_ids
+
+    frame = pd.DataFrame(
+        {
+            part: pd.array([p[i] for p in people], dtype=text)
+            for i, part in enumerate(("surname", "first_name", "patronymic"))
+        }
+        | {"birth_year": pd.array([p[3] for p in people], dtype="Int64")},
+        index=[f"r{n}" for n in range(len(people))],
+    )
+    ids = person_ids(frame)
+    assert ids.index.equals(frame.index)
+    assert ids.tolist() == [person_id(*p) for p in people]
