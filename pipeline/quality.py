@@ -121,9 +121,10 @@ def suite_checks(
     codes = tuple(m.code for m in config.municipalities)
     years = tuple(config.plan_years)
     n_munis, n_orgs = len(codes), len(reg.organisations)
-    people = len(set(reg.staff["person_id"]) | set(reg.staff_archive["person_id"]))
+    everyone = pd.concat([reg.staff["person_id"], reg.staff_archive["person_id"]])
+    people = everyone.nunique()
     refers = lambda table, column, parent, values: Check(  # noqa: E731
-        table, "refers_to", (column,), tuple(sorted({v for v in values if pd.notna(v)})), parent=parent
+        table, "refers_to", (column,), tuple(sorted(pd.unique(values.dropna()).tolist())), parent=parent
     )
     checks = [
         Check("municipalities", "unique", ("code",)),
@@ -174,12 +175,7 @@ def suite_checks(
         Check("catalog", "rows", (), low=0, high=catalog_bound(len(reg.providers)) * len(years)),
         Check("applications", "unique", ("application_id",)),
         Check("applications", "not_null", ("person_id",)),
-        refers(
-            "applications",
-            "person_id",
-            "staff",
-            pd.concat([reg.staff["person_id"], reg.staff_archive["person_id"]]),
-        ),
+        refers("applications", "person_id", "staff", everyone),
         refers("applications", "org_code", "organisations", reg.organisations["org_code"]),
         refers("applications", "program_code", "catalog", reg.catalog["program_code"]),
         Check("applications", "in_list", ("plan_year",), years),
