@@ -199,3 +199,57 @@ def test_rows_in_equal_accepted_kept_refused_for_every_file(region, tmp_path):
     result = run(root)
     for name, counts in result.counts.items():
         assert counts.rows_in == counts.accepted + counts.kept + counts.refused, name
+
+
+def test_the_files_taken_in_are_every_file_in_the_order_of_their_paths_parts(tmp_path):
+    """list_input_files walks the folders with one listing each; it finds what a walk of every path would, in the
+    order of the paths' parts (a folder «oo-1» before «oo-1-a», though «-» sorts before «/»): hidden files, the
+    region's config, read-me files and folders are left out, a link to a file is a file, and a link to a folder
+    is not walked into."""
+    inputs = tmp_path / "inputs"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "2026-09-01 работники.xlsx").write_bytes(b"x")
+    for name in (
+        "oo-1/2026-09-01 работники.xlsx",
+        "oo-1/.~lock.xlsx#",
+        "oo-1/~$open.xlsx",
+        "oo-1/README.md",
+        "oo-1-a/2026-09-01 работники.xlsx",
+        "oo-1-a/deep/er/2026-09-02 заявки 2027.xlsx",
+        "oo-10/2026-09-01 работники.xlsx",
+        ".hidden/2026-09-01 работники.xlsx",
+        "2026-09-01 на верхнем уровне.xlsx",
+        "region.yaml",
+        "readme.txt",
+        "mo-02/region.yaml",
+    ):
+        path = inputs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    (inputs / "mo-02" / "2026-09-03 ссылка.xlsx").symlink_to(outside / "2026-09-01 работники.xlsx")
+    (inputs / "mo-02" / "ссылка на папку").symlink_to(outside, target_is_directory=True)
+    (inputs / "mo-02" / "2026-09-04 битая ссылка.xlsx").symlink_to(outside / "нет такого.xlsx")
+
+    walked = sorted(inputs.rglob("*"))  # the order of Path: by parts
+    expected = [
+        p
+        for p in walked
+        if p.is_file()
+        and not p.name.startswith((".", "~$"))
+        and p.name.lower() not in ("readme.md", "readme.txt")
+        and p != inputs / "region.yaml"
+        and "ссылка на папку" not in p.parts
+    ]
+    assert list_input_files(inputs) == expected
+    assert [p.relative_to(inputs).as_posix() for p in expected] == [
+        ".hidden/2026-09-01 работники.xlsx",
+        "2026-09-01 на верхнем уровне.xlsx",
+        "mo-02/2026-09-03 ссылка.xlsx",
+        "mo-02/region.yaml",
+        "oo-1/2026-09-01 работники.xlsx",
+        "oo-1-a/2026-09-01 работники.xlsx",
+        "oo-1-a/deep/er/2026-09-02 заявки 2027.xlsx",
+        "oo-10/2026-09-01 работники.xlsx",
+    ]
+    assert list_input_files(tmp_path / "нет такой папки") == []

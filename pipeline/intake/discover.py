@@ -1,6 +1,7 @@
 """Finding submissions under inputs/ and telling from each path who sent what, for which period, and when."""
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -44,17 +45,36 @@ class Submission:
 
 
 def list_input_files(inputs: Path) -> list[Path]:
-    """Every file under inputs/ except the region config and hidden files, in a stable order."""
+    """Every file under inputs/ except the region config and hidden files, in a stable order (by the parts of
+    the path: a folder's files come before those of a longer-named folder that begins alike). A link to a file is
+    a file; a link to a folder is not walked into. One directory listing per folder and a system call per file
+    only for a link: a country's inputs hold a hundred thousand files in tens of thousands of folders."""
     found = []
-    for path in sorted(inputs.rglob("*")):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+    folders = [(inputs, ())]
+    while folders:
+        folder, parts = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:  # gone, or not readable: nothing in it can be taken in
             continue
-        if path.parent == inputs and path.name == paths.REGION_CONFIG_NAME:
-            continue
-        if path.name.lower() in ("readme.md", "readme.txt"):
-            continue
-        found.append(path)
-    return found
+        for entry in listed:
+            name = entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((folder / name, (*parts, name)))
+                elif entry.is_file() and _is_input(name, parts):
+                    found.append(((*parts, name), folder, name))
+            except OSError:  # gone while listed
+                continue
+    found.sort(key=lambda item: item[0])
+    return [folder / name for _, folder, name in found]
+
+
+def _is_input(name: str, parts: tuple[str, ...]) -> bool:
+    if name.startswith((".", "~$")) or name.lower() in ("readme.md", "readme.txt"):
+        return False
+    return bool(parts) or name != paths.REGION_CONFIG_NAME
 
 
 class Places:
