@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from pipeline.memo import Memo, fingerprint
-from pipeline.registries import (
+from pipeline.registries import (  # one definition of a person, shared with the staff registry
     NAME_PARTS,
     person_id,
-)  # one definition of a person, shared with the staff registry
+    person_records,
+)
 
 HELD, MOVED, CANCELLED = "проведена", "перенесена", "отменена"
 DONE = "да"
@@ -423,10 +424,15 @@ def report_status(
 
 
 def not_trained(
-    members: pd.DataFrame, outcomes: pd.DataFrame, completions: pd.DataFrame, staff: pd.DataFrame
+    members: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    completions: pd.DataFrame,
+    staff: pd.DataFrame,
+    archive: pd.DataFrame,
 ) -> pd.DataFrame:
     """Staff whose accepted application was placed in a group that was held without their completing it, or
-    in a group that was cancelled (order, items 4.3, 4.4: operators control their staff's completion)."""
+    in a group that was cancelled (order, items 4.3, 4.4: operators control their staff's completion); one who
+    has left since is named from the staff archive."""
     columns = [
         "plan_year",
         "org_code",
@@ -454,9 +460,9 @@ def not_trained(
     placed.loc[held & word.isna(), "reason"] = "нет сведений о завершении в отчёте оператора ПК"
     placed.loc[cancelled, "reason"] = "группа отменена"
     placed = placed[placed["reason"].notna()]
-    people = staff.drop_duplicates(["person_id", "org_code"])
-    people = people[["person_id", "org_code", "surname", "first_name", "patronymic", "position"]]
-    placed = placed.merge(people, on=["person_id", "org_code"], how="left", validate="many_to_one")
+    placed = placed.reset_index(drop=True)
+    people = person_records(placed, staff, archive, ["surname", "first_name", "patronymic", "position"])
+    placed = pd.concat([placed, people], axis=1)
     return (
         placed[columns]
         .sort_values(["org_code", "plan_year", "surname", "first_name", "group_code"])
@@ -534,7 +540,7 @@ def _shown(value: object) -> str:
     return pd.Timestamp(value).strftime("%d.%m.%Y")
 
 
-def monitor(intake, groups, members, staff, providers, config, as_of: date) -> Monitoring:
+def monitor(intake, groups, members, staff, archive, providers, config, as_of: date) -> Monitoring:
     """Check the reports in force (refusing bad rows into the issue table) and work out every figure. Kept in
     the memo: a re-run whose reports, plan and files are unchanged takes the figures back and makes the same
     refusals again, so the issue table and the files' counts are those of a run without memo."""
@@ -543,7 +549,9 @@ def monitor(intake, groups, members, staff, providers, config, as_of: date) -> M
         result = _monitor(intake, groups, members, providers, config, as_of)
     else:
         result = _kept_monitor(memo, intake, groups, members, providers, config, as_of)
-    return replace(result, not_trained=not_trained(members, result.outcomes, result.completions, staff))
+    return replace(
+        result, not_trained=not_trained(members, result.outcomes, result.completions, staff, archive)
+    )
 
 
 def _kept_monitor(memo: Memo, intake, groups, members, providers, config, as_of: date) -> Monitoring:
@@ -654,6 +662,7 @@ def run_monitoring(ctx, state: dict) -> dict:
         groups,
         schedule.members,
         registries.staff,
+        registries.staff_archive,
         registries.providers,
         ctx.config,
         ctx.as_of,

@@ -161,13 +161,18 @@ def _positions(frame: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
     factorisation of both sides' keys (a merge would also convert the keys' differing string types)."""
     if frame.empty or table.empty:
         return np.full(len(frame), -1, dtype=np.intp)
+    rows = np.arange(len(table))
+    if len(frame) < len(table) // 4:  # a few people looked up in a long table: only its rows of those people
+        rows = np.flatnonzero(table["person_id"].isin(frame["person_id"]).to_numpy(dtype=bool))
+        table = table.iloc[rows]
     size = len(table)
     codes = np.zeros(size + len(frame), dtype=np.int64)
     for column in PERSON_KEY:
         both = np.concatenate([table[column].to_numpy(dtype=object), frame[column].to_numpy(dtype=object)])
         column_codes, uniques = pd.factorize(both, use_na_sentinel=False)
         codes = codes * (len(uniques) + 1) + column_codes
-    return pd.Index(codes[:size]).get_indexer(codes[size:])
+    found = pd.Index(codes[:size]).get_indexer(codes[size:])
+    return np.where(found >= 0, rows[found], -1)
 
 
 def person_ids(frame: pd.DataFrame) -> pd.Series:

@@ -19,6 +19,7 @@ from pipeline.monitoring import (
     apply_completions,
     looked_up,
     monitor,
+    not_trained,
     person_ids,
     planned_groups,
     run_monitoring,
@@ -190,7 +191,9 @@ def run_region(tmp_path: Path, reports: dict = REPORTS):
     intake = take_in(list_input_files(inputs), inputs, CONFIG)
     regs, plan = registries(), schedule()
     groups = planned_groups(plan.groups, regs.catalog, regs.programs)
-    result = monitor(intake, groups, plan.members, regs.staff, regs.providers, CONFIG, AS_OF)
+    result = monitor(
+        intake, groups, plan.members, regs.staff, regs.staff_archive, regs.providers, CONFIG, AS_OF
+    )
     return intake, result
 
 
@@ -492,7 +495,7 @@ def demo_region(tmp_path_factory):
         regs.organisations.set_index("org_code")["municipality"]
     )
     planned = planned_groups(groups, regs.catalog, regs.programs)
-    result = monitor(intake, planned, members, regs.staff, regs.providers, config, TODAY)
+    result = monitor(intake, planned, members, regs.staff, regs.staff_archive, regs.providers, config, TODAY)
     return inputs, intake, result
 
 
@@ -627,3 +630,28 @@ def test_the_figures_key_reads_the_execution_reports_only(tmp_path):
     assert _files_read(with_staff) == _files_read(intake)
     more = dict(intake.counts, **{report.name: dataclasses.replace(intake.counts[report.name], rows_in=99)})
     assert _files_read(SimpleNamespace(submissions=intake.submissions, counts=more)) != _files_read(intake)
+
+
+def test_not_trained_names_one_who_left_from_the_archive():
+    """A teacher placed in a group that was cancelled, who has left her school since, is listed with the name
+    and position of her latest archived record; one on the staff with her staff row."""
+    key = {"plan_year": pd.array([2027, 2027], dtype="Int64"), "group_code": ["ИРО-001-1", "ИРО-001-1"]}
+    members = pd.DataFrame(key | {"person_id": ["Pstays", "Pleft"], "org_code": ["100001", "100001"]})
+    outcomes = pd.DataFrame(
+        {"plan_year": pd.array([2027], dtype="Int64"), "group_code": ["ИРО-001-1"]}
+        | {"held": [False], "cancelled": [True], "program_code": ["ИРО-001"], "provider_code": ["ИРО"]}
+    )
+    completions = pd.DataFrame(columns=["plan_year", "group_code", "person_id", "completed"])
+    person = {"org_code": ["100001"], "first_name": ["Анна"], "patronymic": ["Ивановна"]}
+    staff = pd.DataFrame(person | {"person_id": ["Pstays"], "surname": ["Белова"], "position": ["учитель"]})
+    archive = pd.DataFrame(
+        {"person_id": ["Pleft", "Pleft"], "org_code": ["100001", "100001"], "first_name": ["Анна", "Анна"]}
+        | {"surname": ["Ушла-раньше", "Ушла"], "patronymic": ["Петровна", "Петровна"]}
+        | {"position": ["воспитатель", "учитель"]}
+        | {"archived_on": pd.to_datetime(["2026-01-10", "2026-11-02"])}
+    )
+    listed = not_trained(members, outcomes, completions, staff, archive)
+    assert listed[["person_id", "surname", "position", "reason"]].values.tolist() == [
+        ["Pstays", "Белова", "учитель", "группа отменена"],
+        ["Pleft", "Ушла", "учитель", "группа отменена"],
+    ]
