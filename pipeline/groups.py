@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from pipeline.config import RegionConfig, great_circle_km
 from pipeline.memo import Memo, fingerprint
-from pipeline.registries import days_left
+from pipeline.registries import days_left, on_the_staff
 from schemas.lists import ALL_PLACES, REMOTE_PLACE
 
 # A teacher who studies away from the place they asked for (their own municipality when they named none)
@@ -665,19 +665,14 @@ def planned_applications(
     """The applications groups are formed from, and those left out: a teacher who left her organisation before
     the plan year began is not placed in its groups. Her application, made while she was on the staff, stays in
     the registry (the order, item 3.2) and in the demand; she is listed among the unplaced with the reason."""
-    current = set(zip(staff["person_id"].tolist(), staff["org_code"].tolist(), strict=True))
-    keys = list(zip(applications["person_id"].tolist(), applications["org_code"].tolist(), strict=True))
-    if all(key in current for key in keys):
+    elsewhere = np.flatnonzero(~on_the_staff(applications, staff))
+    if not len(elsewhere):
         return applications, applications.iloc[:0]
     left_on = days_left(archive)
     # Dates matter only for the few people who left: look theirs up one by one.
-    gone = np.array(
-        [
-            key not in current
-            and key in left_on
-            and pd.Timestamp(left_on[key]) < pd.Timestamp(int(year), 1, 1)
-            for key, year in zip(keys, applications["plan_year"].tolist(), strict=True)
-        ],
-        dtype=bool,
-    )
+    gone = np.zeros(len(applications), dtype=bool)
+    for i in elsewhere:
+        key = (applications["person_id"].iat[i], applications["org_code"].iat[i])
+        year = int(applications["plan_year"].iat[i])
+        gone[i] = key in left_on and pd.Timestamp(left_on[key]) < pd.Timestamp(year, 1, 1)
     return applications[~gone], applications[gone]

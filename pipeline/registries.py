@@ -156,23 +156,33 @@ def person_records(
     return records
 
 
+def on_the_staff(frame: pd.DataFrame, staff: pd.DataFrame) -> np.ndarray:
+    """Whether each row's person (person_id, org_code) is on her organisation's staff list."""
+    return _positions(frame, staff) >= 0
+
+
 def _positions(frame: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
-    """For each row of `frame`, the position of `table`'s row with the same person and organisation, or -1. One
-    factorisation of both sides' keys (a merge would also convert the keys' differing string types)."""
+    """For each row of `frame`, the position of `table`'s row with the same person and organisation, or -1; an
+    error if the table has one twice. By the table's numbering of each key column's values, not a merge (which
+    would convert the keys' differing string types to compare them)."""
     if frame.empty or table.empty:
         return np.full(len(frame), -1, dtype=np.intp)
     rows = np.arange(len(table))
     if len(frame) < len(table) // 4:  # a few people looked up in a long table: only its rows of those people
         rows = np.flatnonzero(table["person_id"].isin(frame["person_id"]).to_numpy(dtype=bool))
         table = table.iloc[rows]
-    size = len(table)
-    codes = np.zeros(size + len(frame), dtype=np.int64)
+    # Each key column's values numbered by the table's, both sides then keyed by one number per row.
+    table_codes = np.zeros(len(table), dtype=np.int64)
+    frame_codes = np.zeros(len(frame), dtype=np.int64)
+    unknown = np.zeros(len(frame), dtype=bool)
     for column in PERSON_KEY:
-        both = np.concatenate([table[column].to_numpy(dtype=object), frame[column].to_numpy(dtype=object)])
-        column_codes, uniques = pd.factorize(both, use_na_sentinel=False)
-        codes = codes * (len(uniques) + 1) + column_codes
-    found = pd.Index(codes[:size]).get_indexer(codes[size:])
-    return np.where(found >= 0, rows[found], -1)
+        codes, values = pd.factorize(table[column], use_na_sentinel=False)
+        theirs = pd.Index(values).get_indexer(frame[column])
+        unknown |= theirs < 0
+        table_codes = table_codes * len(values) + codes
+        frame_codes = frame_codes * len(values) + theirs
+    found = pd.Index(table_codes).get_indexer(frame_codes)
+    return np.where((found >= 0) & ~unknown, rows[found], -1)
 
 
 def person_ids(frame: pd.DataFrame) -> pd.Series:
@@ -427,18 +437,13 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
     )
     records = intake.records["applications"]
     pid = person_ids(records)
-    current = set(zip(staff["person_id"].tolist(), staff["org_code"].tolist(), strict=True))
-    left_on = days_left(staff_archive)
-    dates = records["application_date"]
+    keys = pd.DataFrame({"person_id": pid, "org_code": records["org_code"]})
+    on_staff = pd.Series(on_the_staff(keys, staff), index=records.index)
     # Dates matter only for the few people who left: look theirs up one by one, not every row's.
-    on_staff = pd.Series(
-        [
-            (p, o) in current or ((p, o) in left_on and left_on[(p, o)] >= dates.iat[i])
-            for i, (p, o) in enumerate(zip(pid.tolist(), records["org_code"].tolist(), strict=True))
-        ],
-        index=records.index,
-        dtype=bool,
-    )
+    left_on = days_left(staff_archive)
+    for i in np.flatnonzero(~on_staff.to_numpy()):
+        key = (pid.iat[i], records["org_code"].iat[i])
+        on_staff.iat[i] = key in left_on and left_on[key] >= records["application_date"].iat[i]
     intake.refuse("applications", ~on_staff, "unknown_staff", "surname", params=_person_label)
     # refuse() keeps the other rows, renumbered: the person ids worked out once follow them
     pid = pid[on_staff.to_numpy()].reset_index(drop=True)
