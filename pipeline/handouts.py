@@ -31,11 +31,16 @@ def live_lists(ctx, state: dict) -> LiveLists:
 def _labels(staff: pd.DataFrame) -> list[str]:
     """ "Фамилия Имя Отчество, 1985" for every row of the staff table."""
     patronymics = ["" if pd.isna(p) else f" {p}" for p in staff["patronymic"].astype(object).tolist()]
+    # lists first: iterating an arrow column costs a call a cell
+    columns = (
+        staff["surname"].tolist(),
+        staff["first_name"].tolist(),
+        patronymics,
+        staff["birth_year"].tolist(),
+    )
     return [
         f"{surname} {first_name}{patronymic}, {year}"
-        for surname, first_name, patronymic, year in zip(
-            staff["surname"], staff["first_name"], patronymics, staff["birth_year"], strict=True
-        )
+        for surname, first_name, patronymic, year in zip(*columns, strict=True)
     ]
 
 
