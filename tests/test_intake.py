@@ -253,3 +253,36 @@ def test_the_files_taken_in_are_every_file_in_the_order_of_their_paths_parts(tmp
         "oo-10/2026-09-01 работники.xlsx",
     ]
     assert list_input_files(tmp_path / "нет такой папки") == []
+
+
+def test_places_resolve_each_path_as_resolve_does(tmp_path, monkeypatch):
+    """Places resolves a folder that is not a link as its resolved parent and its name; whatever the path (a
+    file, a link to a file, a folder reached through a link, «..», a relative path, an inputs folder that is
+    itself a link), it gives what Path.resolve gives."""
+    from pipeline.intake.discover import Places
+
+    real = tmp_path / "real"
+    (real / "oo-1" / "sub").mkdir(parents=True)
+    (real / "oo-1" / "2026-09-01 работники.xlsx").write_bytes(b"x")
+    (real / "oo-1" / "sub" / "a.xlsx").write_bytes(b"x")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.xlsx").write_bytes(b"x")
+    (real / "oo-2").symlink_to(elsewhere, target_is_directory=True)
+    (real / "oo-1" / "link.xlsx").symlink_to(elsewhere / "b.xlsx")
+    (tmp_path / "inputs").symlink_to(real, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    for inputs in (tmp_path / "inputs", Path("inputs"), real):
+        places = Places(inputs)
+        for path in (
+            inputs / "oo-1" / "2026-09-01 работники.xlsx",
+            inputs / "oo-1" / "sub" / "a.xlsx",
+            inputs / "oo-1" / "link.xlsx",
+            inputs / "oo-2" / "b.xlsx",
+            inputs / "oo-1" / ".." / "oo-2" / "b.xlsx",
+            inputs / "oo-1" / "sub" / ".." / "a.xlsx",
+            inputs / "нет такой" / "c.xlsx",
+            tmp_path / "elsewhere" / "b.xlsx",
+            Path("elsewhere") / "b.xlsx",
+        ):
+            assert places.real(path) == path.resolve(), path

@@ -78,21 +78,29 @@ def _is_input(name: str, parts: tuple[str, ...]) -> bool:
 
 
 class Places:
-    """The inputs folder and the files' folders, each resolved once: resolving a path costs a system call
-    per component, and a region's thousands of files lie in a few hundred folders."""
+    """The inputs folder and the files' folders, each resolved once. resolve() costs a system call per component
+    of the path, and a country's inputs hold tens of thousands of folders: a folder that is not a link is
+    resolved as its resolved parent and its name."""
 
     def __init__(self, inputs: Path):
+        self.inputs = inputs
         self.root = inputs.resolve()
-        self._folders: dict[Path, Path] = {}
+        self._folders: dict[Path, Path] = {inputs: self.root}
 
     def real(self, path: Path) -> Path:
         """path.resolve(), with the folder's resolution reused (a link itself is followed wherever it goes)."""
         if path.is_symlink():
             return path.resolve()
-        folder = self._folders.get(path.parent)
-        if folder is None:
-            folder = self._folders[path.parent] = path.parent.resolve()
-        return folder / path.name
+        return self._folder(path.parent) / path.name
+
+    def _folder(self, folder: Path) -> Path:
+        found = self._folders.get(folder)
+        if found is None:
+            parent = folder.parent
+            plain = parent != folder and folder.name not in ("", ".", "..") and not folder.is_symlink()
+            found = self._folder(parent) / folder.name if plain else folder.resolve()
+            self._folders[folder] = found
+        return found
 
 
 def describe(
