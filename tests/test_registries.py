@@ -246,17 +246,16 @@ NAME_POOL = {
 }
 
 
+def named_people(patronymics, years, *more):
+    """Lists of up to 30 people (surname, first name, patronymic, birth year, *more) from the pool's names."""
+    parts = (NAME_POOL["surname"], NAME_POOL["first_name"], patronymics, years)
+    return st.lists(st.tuples(*(st.sampled_from(list(p)) for p in parts), *more), max_size=30)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(NAME_POOL["surname"]),
-            st.sampled_from(NAME_POOL["first_name"]),
-            st.sampled_from(NAME_POOL["patronymic"]),
-            st.sampled_from([1980, 1981, 1982, None]),
-            st.sampled_from(["100001", "100002", None]),
-        ),
-        max_size=30,
+    named_people(
+        NAME_POOL["patronymic"], (1980, 1981, 1982, None), st.sampled_from(["100001", "100002", None])
     )
 )
 def test_possible_duplicates_are_every_pair_the_rules_name(people):
@@ -307,18 +306,7 @@ def test_possible_duplicates_are_every_pair_the_rules_name(people):
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(NAME_POOL["surname"]),
-            st.sampled_from(NAME_POOL["first_name"]),
-            st.sampled_from([*NAME_POOL["patronymic"], ""]),
-            st.sampled_from([1980, 1981, None]),
-        ),
-        max_size=30,
-    ),
-    st.sampled_from(["str", "object"]),
-)
+@given(named_people([*NAME_POOL["patronymic"], ""], (1980, 1981, None)), st.sampled_from(["str", "object"]))
 def test_person_ids_of_a_frame_are_each_rows_person_id(people, text):
     """The frame's ids (each distinct name part normalised once, each distinct person hashed once) are those of
     person_id row by row, whatever the columns' types and the rows' order."""
