@@ -193,32 +193,40 @@ def test_state_kept_in_runs_of_rows_equals_a_cold_encoding_after_a_change(region
     assert ("методист",) in [r[2:] for r in rows]
 
 
+def possible_duplicates_of(columns: dict) -> tuple[pd.DataFrame, list[dict]]:
+    """Staff rows with the given columns, each sent in a file of its own sender, and the warnings
+    flag_possible_duplicates gives about them."""
+    from pipeline.intake.take_in import IntakeResult
+    from pipeline.issues import IssueLog
+    from pipeline.registries import flag_possible_duplicates
+
+    staff = pd.DataFrame(columns)
+    senders = [f"oo-{n:03d}" for n in range(len(staff))]
+    staff["submitted"] = pd.Timestamp("2026-09-01")
+    staff["file"] = [f"{sender}/2026-09-01 работники.xlsx" for sender in senders]
+    staff["row"] = 2
+    staff["sender"] = senders
+    intake = IntakeResult([], {"staff": staff}, {}, {}, IssueLog())
+    flag_possible_duplicates(intake)
+    return staff, intake.log.rows
+
+
 def test_a_common_name_pairs_only_birth_years_one_apart():
     """Many records of one full name: each pair of birth years one apart is warned about once, on the later
     record, as a check of every pair would find them (the check goes by year, not by every pair)."""
     import itertools
 
-    from pipeline.intake.take_in import IntakeResult
-    from pipeline.issues import IssueLog
-    from pipeline.registries import flag_possible_duplicates
-
     years = [1980, 1981, 1981, 1983, 1982, 1990, 1980, None]
-    staff = pd.DataFrame(
+    staff, warnings = possible_duplicates_of(
         {
             "surname": "Иванова",
             "first_name": "Мария",
             "patronymic": "Петровна",
             "birth_year": pd.array(years, dtype="Int64"),
             "org_code": [f"10{n:04d}" for n in range(len(years))],
-            "submitted": pd.Timestamp("2026-09-01"),
-            "file": [f"oo-10{n:04d}/2026-09-01 работники.xlsx" for n in range(len(years))],
-            "row": 2,
-            "sender": [f"oo-10{n:04d}" for n in range(len(years))],
         }
     )
-    intake = IntakeResult([], {"staff": staff}, {}, {}, IssueLog())
-    flag_possible_duplicates(intake)
-    warned = sorted((i["file"], i["message"]) for i in intake.log.rows)
+    warned = sorted((i["file"], i["message"]) for i in warnings)
     expected = []
     for a, b in itertools.combinations(range(len(years)), 2):
         if years[a] is not None and years[b] is not None and abs(years[a] - years[b]) == 1:
@@ -262,25 +270,17 @@ def test_possible_duplicates_are_every_pair_the_rules_name(people):
     """The check joins and groups rows instead of comparing every pair; it warns of the same pairs as a check of
     every pair by the rules: the same full name and birth years one apart, or the same organisation, birth year,
     first name and patronymic with surnames one letter apart (names compared as normalised)."""
-    from pipeline.intake.take_in import IntakeResult
-    from pipeline.issues import IssueLog
-    from pipeline.registries import flag_possible_duplicates, normalised_name
+    from pipeline.registries import normalised_name
 
-    staff = pd.DataFrame(
+    staff, warnings = possible_duplicates_of(
         {
             "surname": [p[0] for p in people],
             "first_name": [p[1] for p in people],
             "patronymic": [p[2] for p in people],
             "birth_year": pd.array([p[3] for p in people], dtype="Int64"),
             "org_code": pd.array([p[4] for p in people], dtype=object),
-            "submitted": pd.Timestamp("2026-09-01"),
-            "file": [f"oo-{n:03d}/2026-09-01 работники.xlsx" for n in range(len(people))],
-            "row": 2,
-            "sender": [f"oo-{n:03d}" for n in range(len(people))],
         }
     )
-    intake = IntakeResult([], {"staff": staff}, {}, {}, IssueLog())
-    flag_possible_duplicates(intake)
     reasons = ("год рождения отличается на один год", "фамилии отличаются одной буквой")
     found = sorted(
         (
@@ -288,7 +288,7 @@ def test_possible_duplicates_are_every_pair_the_rules_name(people):
             re.search(r"«([^»]+)»", i["message"]).group(1),
             *[r for r in reasons if r in i["message"]],
         )
-        for i in intake.log.rows
+        for i in warnings
     )
     names = [tuple(normalised_name(part) for part in p[:3]) for p in people]
     expected = []
