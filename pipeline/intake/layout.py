@@ -2,7 +2,7 @@
 
 import difflib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -14,6 +14,7 @@ from pipeline.intake.read import (
     RawWorkbook,
     cell_ref,
     column_letter,
+    parse_ref,
     read_workbook,
 )
 from pipeline.issues import IssueLog, suggestion_text
@@ -58,6 +59,7 @@ def _columns(model) -> tuple[ColumnInfo, ...]:
     return tuple(columns_of(model))
 
 
+@lru_cache(maxsize=16384)  # the same templates' headers, file after file
 def header_key(text: str) -> str:
     return fold(text).replace("ё", "е").replace(",", "").replace("  ", " ")
 
@@ -190,7 +192,7 @@ def _find_header(rows: list[list[str]], lookup: dict, infos: list[ColumnInfo]) -
     needed = max(1, min(3, len(infos) // 2))
     best, best_hits = None, 0
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        hits = len({lookup[header_key(t)].name for t in row if t.strip() and header_key(t) in lookup})
+        hits = len({info.name for t in row if t.strip() and (info := lookup.get(header_key(t)))})
         if hits > best_hits:
             best, best_hits = index, hits
     return best if best_hits >= needed else None
@@ -225,63 +227,69 @@ def _data_frame(
     log: IssueLog,
     where: dict,
 ) -> pd.DataFrame:
-    records, index = [], []
+    """The data rows' text by schema column, column by column; only rows that hold a formula or an error cell
+    are looked at cell by cell (for their issues)."""
     used_cols = sorted(positions.values())
+    marked = {parse_ref(ref)[0] for ref in (*raw.formulas, *raw.errors)}
+    kept, index = [], []
     for r in range(header_index + 1, len(raw.rows)):
         line = raw.rows[r]
         cells = [line[c] if c < len(line) else "" for c in used_cols]
-        if not any(cell.strip() and cell != ERROR_MARK for cell in cells):
-            if any(cell == ERROR_MARK for cell in cells):
-                pass  # a row of nothing but error cells is still a row the person meant to fill
-            else:
-                continue
+        errors = ERROR_MARK in cells
+        # a row of nothing but error cells is still a row the person meant to fill
+        if not errors and not any(cell.strip() for cell in cells):
+            continue
         first = next((cell.strip() for cell in line if cell.strip()), "")
         if fold(first).startswith(TOTAL_WORDS):
             log.add("total_row_skipped", sheet=raw.title, row=r + 1, value=first, **where)
             continue
-        record = {}
-        for name, col in positions.items():
-            text = line[col] if col < len(line) else ""
-            ref = cell_ref(r, col)
-            info_header = next(i.header for i in infos if i.name == name)
-            if text == ERROR_MARK:
+        if errors or r in marked:
+            _note_cells(raw, r, line, positions, infos, log, where)
+        kept.append(line)
+        index.append(r + 1)
+    columns = {}
+    for info in infos:
+        col = positions.get(info.name)
+        if col is None:
+            columns[info.name] = [""] * len(kept)
+        else:
+            texts = [line[col] if col < len(line) else "" for line in kept]
+            columns[info.name] = (
+                ["" if t == ERROR_MARK else t for t in texts] if ERROR_MARK in texts else texts
+            )
+    return pd.DataFrame(columns, index=pd.Index(index, name="row"), dtype=object)
+
+
+def _note_cells(
+    raw: RawSheet,
+    r: int,
+    line: list[str],
+    positions: dict[str, int],
+    infos: tuple[ColumnInfo, ...],
+    log: IssueLog,
+    where: dict,
+) -> None:
+    """The issues of a data row's error cells and formulas, in the order of its columns."""
+    for name, col in positions.items():
+        text = line[col] if col < len(line) else ""
+        ref = cell_ref(r, col)
+        header = next(i.header for i in infos if i.name == name)
+        if text == ERROR_MARK:
+            value = raw.errors.get(ref, "#ОШИБКА")
+            log.add("error_cell", sheet=raw.title, row=r + 1, column=header, cell=ref, value=value, **where)
+        elif ref in raw.formulas:
+            if raw.formulas[ref]:
                 log.add(
-                    "error_cell",
+                    "formula_value_used",
                     sheet=raw.title,
                     row=r + 1,
-                    column=info_header,
+                    column=header,
                     cell=ref,
-                    value=raw.errors.get(ref, "#ОШИБКА"),
+                    value=text,
                     **where,
                 )
-                text = ""
-            elif ref in raw.formulas:
-                if raw.formulas[ref]:
-                    log.add(
-                        "formula_value_used",
-                        sheet=raw.title,
-                        row=r + 1,
-                        column=info_header,
-                        cell=ref,
-                        value=text,
-                        **where,
-                    )
-                else:
-                    log.add(
-                        "formula_without_value",
-                        sheet=raw.title,
-                        row=r + 1,
-                        column=info_header,
-                        cell=ref,
-                        **where,
-                    )
-            record[name] = text
-        records.append(record)
-        index.append(r + 1)
-    frame = pd.DataFrame(
-        records, index=pd.Index(index, name="row"), columns=[i.name for i in infos], dtype=object
-    )
-    return frame.fillna("")
+            else:
+                log.add("formula_without_value", sheet=raw.title, row=r + 1, column=header, cell=ref, **where)
 
 
 def read_submission(submission: Submission) -> MappedFile:

@@ -141,7 +141,7 @@ def _read_sheet(workbook, meta, inspection: Inspection, max_rows: int) -> RawShe
     rows = [[cell_text(v) for v in row] for row in values]
     errors = inspection.errors.get(meta.name, {})
     for ref in errors:
-        row, col = _parse_ref(ref)
+        row, col = parse_ref(ref)
         if row < len(rows):
             line = rows[row]
             line.extend([""] * (col + 1 - len(line)))
@@ -155,7 +155,7 @@ def _read_sheet(workbook, meta, inspection: Inspection, max_rows: int) -> RawShe
     )
 
 
-def _parse_ref(ref: str) -> tuple[int, int]:
+def parse_ref(ref: str) -> tuple[int, int]:
     letters = "".join(ch for ch in ref if ch.isalpha())
     digits = "".join(ch for ch in ref if ch.isdigit())
     col = 0
