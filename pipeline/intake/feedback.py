@@ -1,5 +1,6 @@
 """Answering every operator: a feedback workbook per file with bad cells in red, and the submission status table."""
 
+from collections import namedtuple
 from functools import partial
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from pipeline.issues import ERROR, WARNING
 from pipeline.workbook_cache import slice_fingerprints
 from pipeline.workbooks import SheetSpec, write_workbook_from
 
+# An issue as a file's answer lists it (IssueLog.to_frame's columns)
+Issue = namedtuple("Issue", ["sheet", "row", "column", "cell", "value", "severity", "message", "fix"])
 # What shapes a feedback workbook besides its inputs (the grid comes with the reading code's version): this
 # code and the issue severities.
 SOURCES = ("pipeline/intake/feedback.py", "pipeline/issues.py")
@@ -101,7 +104,7 @@ def write_feedback(
     its status row, its issues and its grid; the grid follows from the file's bytes and the reading code (the
     intake cache's key), so an unchanged file's answer is copied without building its sheets."""
     issues = result.log.to_frame() if issues is None else issues
-    positions = issues.groupby("file", sort=False).indices if not issues.empty else {}
+    by_file = _issues_by_file(issues)
     issue_keys = slice_fingerprints(issues, "file") if not issues.empty else {}
     by_name = {sub.name: sub for sub in result.submissions}
     reading = cache.code_version()
@@ -111,22 +114,24 @@ def write_feedback(
         sub = by_name.get(row.file)
         # repr, not pickle: the same values give the same text whatever objects they happen to share.
         inputs = repr((tuple(row), issue_keys.get(row.file), sub and cache.entry_key(sub), reading))
-        build = partial(_sheets_of, result, row, issues, positions.get(row.file))
+        build = partial(feedback_sheets, result, row, by_file.get(row.file, []))
         write_workbook_from(path, inputs, build, title=f"Замечания к {row.file}", sources=SOURCES)
         written.append(path)
     return written
 
 
-def _sheets_of(result: IntakeResult, status_row, issues: pd.DataFrame, positions) -> list[SheetSpec]:
-    return feedback_sheets(result, status_row, None if positions is None else issues.iloc[positions])
+def _issues_by_file(issues: pd.DataFrame) -> dict[str, list[Issue]]:
+    """Each file's issues in the frame's order, taken out of the frame once for all the files."""
+    by_file: dict[str, list[Issue]] = {}
+    if issues.empty:
+        return by_file
+    for file, *fields in zip(issues["file"], *(issues[c] for c in Issue._fields), strict=True):
+        by_file.setdefault(file, []).append(Issue._make(fields))
+    return by_file
 
 
-def feedback_sheets(result: IntakeResult, status_row, issues: pd.DataFrame | None) -> list[SheetSpec]:
-    issues = (
-        issues
-        if issues is not None
-        else pd.DataFrame(columns=["sheet", "row", "column", "cell", "value", "severity", "message", "fix"])
-    )
+def feedback_sheets(result: IntakeResult, status_row, issues: list[Issue]) -> list[SheetSpec]:
+    """The answer to one file: its issues, then each data sheet as sent with the cells at fault marked."""
     summary = (
         f"{status_row.file}: {status_row.status}. Строк в файле: {status_row.rows_in}, принято: "
         f"{status_row.accepted}, оставлено из прежней версии: {status_row.kept}, не принято: {status_row.refused}."
@@ -135,10 +140,7 @@ def feedback_sheets(result: IntakeResult, status_row, issues: pd.DataFrame | Non
         name="Замечания",
         header=ISSUE_HEADERS,
         title=summary,
-        rows=[
-            [r.sheet, r.row, r.column, r.cell, r.value, r.severity, r.message, r.fix]
-            for r in issues.itertuples(index=False)
-        ]
+        rows=[[r.sheet, r.row, r.column, r.cell, r.value, r.severity, r.message, r.fix] for r in issues]
         or [["", "", "", "", "", "", "Замечаний нет.", ""]],
         widths=[16, 8, 28, 8, 24, 14, 70, 60],
         wrap_columns={6, 7},
@@ -157,8 +159,7 @@ def feedback_sheets(result: IntakeResult, status_row, issues: pd.DataFrame | Non
             for r in raw.rows[part.header_row :]
         ]
         marks, notes = {}, {}
-        on_sheet = issues[issues["sheet"] == raw.title] if len(issues) else issues
-        for issue in on_sheet.itertuples(index=False):
+        for issue in (i for i in issues if i.sheet == raw.title):
             if not issue.cell or issue.row is None or pd.isna(issue.row):
                 continue
             r = int(issue.row) - part.header_row - 1
