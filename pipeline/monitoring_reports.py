@@ -8,7 +8,7 @@ import pandas as pd
 from pipeline.memo import fingerprint
 from pipeline.monitoring import FIGURES, Monitoring
 from pipeline.workbook_cache import slice_fingerprints
-from pipeline.workbooks import frame_to_sheet, write_workbook_from
+from pipeline.workbooks import FrameSlices, frame_to_sheet, write_workbook_from
 
 # The code that shapes the workbooks besides their inputs.
 SOURCES = ("pipeline/monitoring_reports.py",)
@@ -168,7 +168,7 @@ def write_not_trained(ctx, frame: pd.DataFrame, registries) -> None:
     shown = named(frame, registries, ctx.config).drop(columns=["person_id"])
     keys = slice_fingerprints(shown, ["org_code", "plan_year"])
     columns = [c for c in shown.columns if c not in ("plan_year", "org_code", "org_name")]
-    body, org_names = shown[columns], shown["org_name"].tolist()
+    body, org_names = FrameSlices(shown[columns], HEADERS), shown["org_name"].tolist()
     # Positions of each organisation's rows, from one grouping: a list whose rows did not change is copied
     # from the workbook cache without cutting its rows out of the frame.
     indices = shown.groupby(["org_code", "plan_year"], sort=True).indices
@@ -188,8 +188,8 @@ def write_not_trained(ctx, frame: pd.DataFrame, registries) -> None:
         )
 
 
-def _not_trained_sheets(body: pd.DataFrame, positions, caption: str) -> list:
-    return [frame_to_sheet("Не обучены", body.iloc[positions], HEADERS, title=caption)]
+def _not_trained_sheets(body: FrameSlices, positions, caption: str) -> list:
+    return [body.sheet("Не обучены", positions, title=caption)]
 
 
 def _name_or_code(name: object, code: str) -> str:

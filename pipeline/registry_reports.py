@@ -2,6 +2,7 @@
 
 import sqlite3
 import tempfile
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ from pipeline.config import RegionConfig
 from pipeline.memo import Memo, fingerprint
 from pipeline.registries import NAME_PARTS, Registries, person_records, places_text
 from pipeline.workbook_cache import slice_fingerprints
-from pipeline.workbooks import frame_to_sheet, write_workbook_from
+from pipeline.workbooks import FrameSlices, write_workbook_from
 
 # The code that shapes what this module writes from the same frames.
 SOURCES = ("pipeline/registry_reports.py",)
@@ -276,20 +277,17 @@ def write_application_lists(reg: Registries, config: RegionConfig, reports: Path
 
 
 def _slices(shown: pd.DataFrame, by: pd.Series):
-    """(group, fingerprint of its rows, a function giving its rows) for each group in sorted order, from one
-    grouping of the frame; missing group values are left out, as groupby leaves them."""
+    """(group, fingerprint of its rows, a function giving its list's sheet) for each group in sorted order, from
+    one grouping of the frame; missing group values are left out, as groupby leaves them."""
     keys = slice_fingerprints(shown, by)
     indices = shown.groupby(by, sort=True).indices
+    sheets = FrameSlices(shown, LIST_HEADERS)
     for group in sorted(indices):
-        positions = indices[group]
-        yield group, keys[group], lambda positions=positions: shown.iloc[positions]
+        yield group, keys[group], partial(sheets.sheet, "Заявки", indices[group], text_columns={0, 7})
 
 
-def _write_list(path: Path, key: str, part, title: str) -> Path:
-    def build():
-        return [frame_to_sheet("Заявки", part(), LIST_HEADERS, text_columns={0, 7})]
-
-    return write_workbook_from(path, key, build, title=title, sources=SOURCES)
+def _write_list(path: Path, key: str, sheet, title: str) -> Path:
+    return write_workbook_from(path, key, lambda: [sheet()], title=title, sources=SOURCES)
 
 
 def run_registry_reports(ctx, state: dict) -> dict:

@@ -87,6 +87,33 @@ def frame_to_sheet(
     return SheetSpec(name=name, header=[headers.get(c, c) for c in frame.columns], rows=rows, **options)
 
 
+class FrameSlices:
+    """Sheets of slices of one frame: a list per municipality or per organisation. The first few are cut out of
+    the frame; from then on the whole frame's values are displayed once and each slice takes its rows by
+    position (cutting thousands of small frames costs more than the whole). A re-run that builds only a few
+    lists never displays the whole frame. The rows are the same either way."""
+
+    WHOLE_AFTER = 8  # slices cut out one by one before the whole frame is displayed
+
+    def __init__(self, frame: pd.DataFrame, headers: dict[str, str] | None = None):
+        self._frame = frame
+        self._headers = headers or {}
+        self._columns: list[list[object]] | None = None
+        self._built = 0
+
+    def sheet(self, name: str, positions, **options) -> SheetSpec:
+        """frame_to_sheet(name, frame.iloc[positions], headers, **options)."""
+        self._built += 1
+        if self._columns is None:
+            if self._built <= self.WHOLE_AFTER:
+                return frame_to_sheet(name, self._frame.iloc[positions], self._headers, **options)
+            self._columns = [_display_column(self._frame.iloc[:, i]) for i in range(self._frame.shape[1])]
+        columns = self._columns
+        rows = [[column[p] for column in columns] for p in np.asarray(positions).tolist()] if columns else []
+        header = [self._headers.get(c, c) for c in self._frame.columns]
+        return SheetSpec(name=name, header=header, rows=rows, **options)
+
+
 def _display_column(series: pd.Series) -> list[object]:
     """display() of every value of a column, a whole column at a time where its dtype allows."""
     dtype = series.dtype
