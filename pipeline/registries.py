@@ -138,12 +138,17 @@ PERSON_KEY = ["person_id", "org_code"]
 
 
 def person_records(
-    frame: pd.DataFrame, staff: pd.DataFrame, archive: pd.DataFrame, columns: list[str]
+    frame: pd.DataFrame,
+    staff: pd.DataFrame,
+    archive: pd.DataFrame,
+    columns: list[str],
+    found: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The `columns` of each row's person in its organisation (person_id, org_code): her row in the staff list,
     or, for one who has left it since, her latest archived row; missing where neither has her. Indexed as
-    `frame`. The staff list holds one row per person and organisation (an error if not)."""
-    found = _positions(frame, staff)
+    `frame`. The staff list holds one row per person and organisation (an error if not). `found`: the rows'
+    positions in the staff list (_positions(frame, staff)), when they are known already."""
+    found = _positions(frame, staff) if found is None else found
     values = {c: pd.api.extensions.take(staff[c].array, found, allow_fill=True) for c in columns}
     records = pd.DataFrame(values, index=frame.index)
     gone = np.flatnonzero(found < 0)
@@ -408,14 +413,20 @@ def _staff(intake: IntakeResult, organisations: pd.DataFrame) -> tuple[pd.DataFr
     )
     municipality = _org_municipality(intake, organisations)
     current = _with_person(intake.records["staff"], municipality)
-    current = current.drop_duplicates(["person_id", "org_code"], keep="last")
+    current = _without_repeats(current, ["person_id", "org_code"])
     current = current.reindex(columns=list(STAFF_COLUMNS)).sort_values(["org_code", "person_id"])
     archive = _with_person(intake.archive["staff"], municipality)
-    archive = archive.drop_duplicates(["person_id", "org_code", "archived_on"], keep="last")
+    archive = _without_repeats(archive, ["person_id", "org_code", "archived_on"])
     archive = archive.reindex(columns=[*STAFF_COLUMNS, "archived_on"]).sort_values(
         ["org_code", "person_id", "archived_on"]
     )
     return current.reset_index(drop=True), archive.reset_index(drop=True)
+
+
+def _without_repeats(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
+    """drop_duplicates(key, keep="last"), without copying the frame when no key comes twice (the usual case)."""
+    repeated = frame.duplicated(key, keep="last").to_numpy()
+    return frame[~repeated] if repeated.any() else frame
 
 
 def _with_person(frame: pd.DataFrame, municipality: pd.Series) -> pd.DataFrame:
@@ -438,15 +449,17 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
     records = intake.records["applications"]
     pid = person_ids(records)
     keys = pd.DataFrame({"person_id": pid, "org_code": records["org_code"]})
-    on_staff = pd.Series(on_the_staff(keys, staff), index=records.index)
+    # each row's row in the staff list, worked out once: it gives the application table its job titles too
+    found = _positions(keys, staff)
+    on_staff = pd.Series(found >= 0, index=records.index)
     # Dates matter only for the few people who left: look theirs up one by one, not every row's.
     left_on = days_left(staff_archive)
     for i in np.flatnonzero(~on_staff.to_numpy()):
         key = (pid.iat[i], records["org_code"].iat[i])
         on_staff.iat[i] = key in left_on and left_on[key] >= records["application_date"].iat[i]
     intake.refuse("applications", ~on_staff, "unknown_staff", "surname", params=_person_label)
-    # refuse() keeps the other rows, renumbered: the person ids worked out once follow them
-    pid = pid[on_staff.to_numpy()].reset_index(drop=True)
+    # refuse() keeps the other rows, renumbered: the person ids and staff rows worked out once follow them
+    pid, found = pid[on_staff.to_numpy()].reset_index(drop=True), found[on_staff.to_numpy()]
     records = intake.records["applications"]
     known = sorted(programs["program_code"])
     listed = records["program_code"].isin(known)
@@ -457,7 +470,7 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
         "program_code",
         params=lambda r: _suggest(r["program_code"], known),
     )
-    pid = pid[listed.to_numpy()].reset_index(drop=True)
+    pid, found = pid[listed.to_numpy()].reset_index(drop=True), found[listed.to_numpy()]
     records = intake.records["applications"]
     offered = set(
         zip(catalog["plan_year"].astype(int).tolist(), catalog["program_code"].tolist(), strict=True)
@@ -477,17 +490,19 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
         "program_code",
         params=lambda r: {"expected": str(r["plan_year"])},
     )
-    pid = pid[in_catalog.to_numpy()].reset_index(drop=True)
+    pid, found = pid[in_catalog.to_numpy()].reset_index(drop=True), found[in_catalog.to_numpy()]
     records = intake.records["applications"]
     ids = application_ids(records, pid)
-    # A part-timer may be put forward by both organisations for the same program: count the first only.
-    ordered = records.sort_values(["submitted", "file", "row"], kind="stable")
+    # A part-timer may be put forward by both organisations for the same program: count the first only. Only
+    # the rows whose id comes twice are put in the order they were sent.
+    twice = ids.duplicated(keep=False).to_numpy()
+    ordered = records[twice].sort_values(["submitted", "file", "row"], kind="stable")
     ordered_ids = ids[ordered.index]
     again = ordered_ids.duplicated(keep="first")
     first_from = dict(
         zip(ordered_ids[~again].tolist(), ordered.loc[~again, "org_code"].tolist(), strict=True)
     )
-    repeated = again.reindex(records.index)
+    repeated = again.reindex(records.index, fill_value=False)
     intake.refuse(
         "applications",
         repeated,
@@ -495,9 +510,10 @@ def _applications(intake, config, organisations, staff, staff_archive, programs,
         "program_code",
         params=lambda r: {"expected": first_from[ids[r.name]]},
     )
-    pid = pid[~repeated.to_numpy(dtype=bool)].reset_index(drop=True)
+    single = ~repeated.to_numpy(dtype=bool)
+    pid, found = pid[single].reset_index(drop=True), found[single]
     return _application_table(
-        intake.records["applications"], pid, config, organisations, staff, staff_archive, programs
+        intake.records["applications"], pid, found, config, organisations, staff, staff_archive, programs
     )
 
 
@@ -515,14 +531,16 @@ def _person_label(record: pd.Series) -> dict:
     return {"value": f"{name}, {int(record['birth_year'])} г. р."}
 
 
-def _application_table(records, pid, config, organisations, staff, staff_archive, programs) -> pd.DataFrame:
+def _application_table(
+    records, pid, found, config, organisations, staff, staff_archive, programs
+) -> pd.DataFrame:
     if records.empty:
         return pd.DataFrame(columns=list(APPLICATION_COLUMNS))
     frame = records.copy()
     frame["person_id"] = pid
     frame["application_id"] = application_ids(frame, pid)
     frame["municipality"] = frame["org_code"].map(organisations.set_index("org_code")["municipality"])
-    frame["position"] = person_records(frame, staff, staff_archive, ["position"])["position"]
+    frame["position"] = person_records(frame, staff, staff_archive, ["position"], found)["position"]
     frame["provider_code"] = frame["program_code"].map(programs.set_index("program_code")["provider_code"])
     frame["preferred_place"] = frame["preferred_place"].where(
         frame["preferred_place"].notna(), frame["municipality"]
