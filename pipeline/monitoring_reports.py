@@ -7,7 +7,7 @@ import pandas as pd
 
 from pipeline.memo import fingerprint
 from pipeline.monitoring import FIGURES, Monitoring
-from pipeline.workbook_cache import slice_fingerprints
+from pipeline.workbook_cache import frame_fingerprint, slice_fingerprints
 from pipeline.workbooks import FrameSlices, frame_to_sheet, write_workbook_from
 
 # The code that shapes the workbooks besides their inputs.
@@ -134,12 +134,12 @@ def quarterly_workbook(
 def write_reports(ctx, monitoring: Monitoring, registries) -> None:
     """The quarterly workbooks and the lists of staff not trained; unchanged ones are copied from the workbook
     cache without building their sheets."""
-    inputs = _report_inputs(monitoring, registries, ctx.config, ctx.as_of)
+    names = _names_key(registries, ctx.config, ctx.as_of)
     cuts: dict = {}  # made by the first workbook that is built, not taken from the cache
     for year, quarter in shown_quarters(monitoring):
         write_workbook_from(
             ctx.reports / f"monitoring-{year}-Q{quarter}.xlsx",
-            [inputs, year, quarter],
+            [names, _rows_key(monitoring, year, quarter), year, quarter],
             partial(quarterly_workbook, monitoring, registries, ctx.config, year, quarter, ctx.as_of, cuts),
             title=f"Мониторинг исполнения плана-графика {year}, {ROMAN[quarter]} квартал",
             sources=SOURCES,
@@ -147,17 +147,22 @@ def write_reports(ctx, monitoring: Monitoring, registries) -> None:
     write_not_trained(ctx, monitoring.not_trained, registries)
 
 
-def _report_inputs(monitoring: Monitoring, registries, config, as_of) -> str:
-    """A fingerprint of what the quarterly workbooks are built from."""
+def _names_key(registries, config, as_of) -> str:
+    """A fingerprint of the names the quarterly workbooks show and of their date."""
     return fingerprint(
-        monitoring.plan_fact,
-        monitoring.report_status,
         registries.providers[["provider_code", "name"]],
         registries.programs[["program_code", "title"]],
         registries.organisations[["org_code", "name"]],
         [(m.code, m.name) for m in config.municipalities],
         as_of,
     )
+
+
+def _rows_key(monitoring: Monitoring, year: int, quarter: int) -> list[str]:
+    """Fingerprints of the rows one quarter's workbook shows, as _for_report cuts them: its plan year's up to
+    the quarter. A change in a later year (a teacher who left had applied for it) leaves it as it was."""
+    frames = [*(monitoring.plan_fact[cut] for _, cut in SHEETS), monitoring.report_status]
+    return [frame_fingerprint(f[(f["plan_year"] == year) & (f["quarter"] <= quarter)]) for f in frames]
 
 
 def write_not_trained(ctx, frame: pd.DataFrame, registries) -> None:

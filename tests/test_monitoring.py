@@ -421,6 +421,40 @@ def test_reports_are_byte_identical(tmp_path):
     assert outputs[0] == outputs[1] and outputs[0]
 
 
+def test_a_quarters_workbook_is_built_again_only_when_its_own_rows_change(stage_run, tmp_path, monkeypatch):
+    """The workbook of quarters I..n of a plan year is keyed by the rows it shows: figures of another plan year
+    (a teacher who left had applied for the next one) leave it in the workbook cache; a figure of quarter II
+    makes the I–II workbook again and leaves the I one."""
+    import dataclasses
+
+    import pipeline.monitoring_reports as monitoring_reports
+
+    ctx, _, added = stage_run
+    monkeypatch.setenv("ASUPK_WORKBOOK_CACHE", str(tmp_path / "workbooks"))
+    built = []
+    real = monitoring_reports.quarterly_workbook
+    monkeypatch.setattr(monitoring_reports, "quarterly_workbook", lambda *a: built.append(a[3:5]) or real(*a))
+    monitoring, registries_after = added["monitoring"], added["registries"]
+    monitoring_reports.write_reports(ctx, monitoring, registries_after)
+    assert built == [(YEAR, 1), (YEAR, 2)]
+    built.clear()
+    next_year = {
+        cut: pd.concat([frame, frame.assign(plan_year=frame["plan_year"] + 1)], ignore_index=True)
+        for cut, frame in monitoring.plan_fact.items()
+    }
+    monitoring_reports.write_reports(
+        ctx, dataclasses.replace(monitoring, plan_fact=next_year), registries_after
+    )
+    assert built == []
+    summary = monitoring.plan_fact["summary"].copy()
+    second = (summary["plan_year"] == YEAR) & (summary["quarter"] == 2)
+    assert second.any()
+    summary.loc[second, "listeners_trained"] += 1
+    bumped = dataclasses.replace(monitoring, plan_fact={**monitoring.plan_fact, "summary": summary})
+    monitoring_reports.write_reports(ctx, bumped, registries_after)
+    assert built == [(YEAR, 2)]
+
+
 # --- the demo region's finished plan year, recomputed from the files themselves
 
 
