@@ -4,7 +4,6 @@ unchanged reports (by inputs: without building their sheets)."""
 import hashlib
 import os
 import pickle
-import shutil
 import struct
 from functools import cache
 from importlib import metadata
@@ -13,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import paths
-from pipeline.intake.cache import retire_other_versions, touch, write_entry
+from pipeline.intake.cache import link_or_copy, retire_other_versions, touch, write_entry
 
 ENV = "ASUPK_WORKBOOK_CACHE"  # a folder, or "off" to encode every workbook afresh
 WRITER = paths.ROOT / "pipeline" / "workbooks.py"
@@ -125,11 +124,11 @@ def restore(key: str | None, target: Path) -> bool:
         Path(entry).unlink(missing_ok=True)
         return False
     try:
-        _link_or_copy(entry, target)
+        link_or_copy(entry, target)
     except FileNotFoundError:  # the target's folder is not there yet: made only when a workbook goes in
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(entry, target)
+            link_or_copy(entry, target)
         except OSError:
             return False
     except OSError:
@@ -155,23 +154,6 @@ def _whole_zip(path: Path | str) -> bool:
         and comment == 0
         and directory_start + directory_size == size - END_RECORD.size
     )
-
-
-def _link_or_copy(entry: Path | str, target: Path) -> None:
-    try:
-        os.link(entry, target)  # a run's staging folder is new: the target is almost never there
-        return
-    except FileNotFoundError:  # no folder for the target (or no entry any more): nothing to copy either
-        raise
-    except OSError:  # the target is there, or another file system, or links not allowed
-        pass
-    target.unlink(missing_ok=True)  # a file already there may be a link to another entry: never write into it
-    try:
-        os.link(entry, target)
-    except FileNotFoundError:
-        raise
-    except OSError:
-        shutil.copyfile(entry, target)
 
 
 def keep(key: str | None, written: Path) -> None:

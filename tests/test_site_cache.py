@@ -124,6 +124,24 @@ def test_a_year_is_built_again_when_a_kept_file_of_it_was_altered_or_removed(
     assert all(s.whole_year for s in stats.values())  # kept again by the builds before
 
 
+def test_a_page_edited_in_a_published_site_is_not_carried_into_the_next_build(
+    cold_builds, tmp_path, monkeypatch
+):
+    """A year restored whole shares its files with the kept build; someone editing a page of the published site
+    in place edits the kept file with it, and the next build sees it no longer matches and builds the year."""
+    _, cold_before, _ = cold_builds
+    memo = str(tmp_path / "memo")
+    build(site_model(), tmp_path, "first", memo, monkeypatch)
+    second, stats = build(site_model(), tmp_path, "second", memo, monkeypatch)
+    assert all(s.whole_year for s in stats.values())
+    page = second / str(YEARS[0]) / "index.html"
+    with page.open("r+b") as handle:  # in place, as an editor that keeps the file might
+        handle.write(b"<!-- edited -->")
+    third, stats = build(site_model(), tmp_path, "third", memo, monkeypatch)
+    assert_same_tree(third, cold_before)
+    assert not stats[YEARS[0]].whole_year
+
+
 def test_a_section_is_written_again_only_when_what_it_read_changed(tmp_path, monkeypatch):
     monkeypatch.setenv("ASUPK_MEMO_CACHE", str(tmp_path / "memo"))
     calls = []

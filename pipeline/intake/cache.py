@@ -140,6 +140,26 @@ def write_entry(path: Path, blob: bytes) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
+def link_or_copy(entry: Path | str, target: Path) -> None:
+    """Put a cache entry's bytes at `target`: a hard link where both lie on one file system, else a copy. Entries
+    are never written in place, so a link is as good as a copy; raises FileNotFoundError when the target's folder
+    (or the entry) is missing."""
+    try:
+        os.link(entry, target)  # a run's staging folder is new: the target is almost never there
+        return
+    except FileNotFoundError:  # no folder for the target (or no entry any more): nothing to copy either
+        raise
+    except OSError:  # the target is there, or another file system, or links not allowed
+        pass
+    target.unlink(missing_ok=True)  # a file already there may be a link to another entry: never write into it
+    try:
+        os.link(entry, target)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        shutil.copyfile(entry, target)
+
+
 def touch(path: Path | str) -> bool:
     """Mark a cache entry as used now; False when there is none."""
     try:

@@ -13,7 +13,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
 from pipeline import paths
-from pipeline.intake.cache import touch, write_entry
+from pipeline.intake.cache import link_or_copy, touch, write_entry
 from pipeline.memo import Memo, fingerprint
 
 # Whatever may change a page's HTML for the same markdown: the code that drives the build, and the libraries.
@@ -106,19 +106,25 @@ def restore_year(memo: Memo, key: str, out_dir: Path) -> bool:
     blobs = _blob_folder(memo)
     files = {}
     for relative, digest in manifest.items():
+        blob = blobs / digest[:2] / digest
         try:
-            data = (blobs / digest[:2] / digest).read_bytes()
+            data = blob.read_bytes()
         except OSError:
             return False  # a file pruned since: build the year instead
         if hashlib.sha256(data).hexdigest() != digest:
-            (blobs / digest[:2] / digest).unlink(missing_ok=True)
+            blob.unlink(missing_ok=True)
             return False  # altered: build the year, and let the build keep the file again
-        files[relative] = data
-    for relative, data in files.items():
+        files[relative] = blob
+    # Each file a link to its kept copy (as the workbook cache restores reports): kept files are never
+    # written in place, and one altered through its link no longer matches its digest above.
+    folders = set()
+    for relative, blob in files.items():
         target = out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        touch(blobs / manifest[relative][:2] / manifest[relative])
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        link_or_copy(blob, target)
+        touch(blob)
     return True
 
 
